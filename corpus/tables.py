@@ -1,0 +1,174 @@
+"""Tables laid out one cell per line, as the report's text (and the .docx
+loader) writes them::
+
+    \\t序号            <- first row: the column headers
+    \\t完成情况
+    (blank)          <- a blank line followed by a tab line starts a new row
+    \\t               <- a lone tab is an empty cell
+    \\t总量            <- second header row: sub-headers under a spanning header
+    ...
+    \\t与经济增长
+    (blank)
+    基本同步           <- a line without a tab continues the cell above it
+    (blank)
+    (blank)          <- two blank lines end the table
+
+Header scheme: a column's header is its header cell with wrapped lines joined
+("总投资\\n\\n（亿元）" -> "总投资（亿元）"); a sub-header is prefixed with the
+header it sits under, joined by "·" ("完成情况·总量"). Empty cells are
+omitted from a row (the header says which column a cell is in). A row with
+fewer cells than columns is right-aligned: its first cell spans the leading
+columns and takes the header of the last one it spans (表3's "合计" -> "类别").
+A row with a single cell under a multi-column header is a group label
+("按投资来源分类") for the rows below it, not a row of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corpus.chunking import Span, trim
+from corpus.structure import Line, is_structural, join_wrapped
+from reportqa.types import PERIODS, TableCell
+
+SUBHEADER_SEP = "·"
+# Column headers whose cells state what was planned rather than achieved.
+TARGET_HEADER_WORDS = ("预期", "目标", "计划", "target", "plan", "goal")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One data row: its non-empty cells and the group label it sits under."""
+
+    group: str
+    cells: tuple[TableCell, ...]
+
+    @property
+    def start(self) -> int:
+        return self.cells[0].start
+
+    @property
+    def end(self) -> int:
+        return self.cells[-1].end
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+
+
+def read_table(text: str, lines: list[Line], first: int) -> tuple[list[list[Span]], int]:
+    """The raw rows (cell spans, empty cells as zero-width spans) of the table
+    whose first cell is on line `first`, and the index of the line after it."""
+    rows: list[list[list[int]]] = []
+    blank_run, last = 0, first
+    j = first
+    while j < len(lines):
+        line = lines[j]
+        if line.is_indented_cell:  # first: a lone tab is an empty cell, not a blank line
+            if not rows or blank_run:
+                rows.append([])
+            s, e = trim(text, line.start, line.end)
+            rows[-1].append([s, e] if e > s else [line.end, line.end])
+            blank_run, last = 0, j
+        elif line.is_blank:
+            blank_run += 1
+            if blank_run >= 2:
+                break
+        elif rows and not is_structural(line.text):
+            cell = rows[-1][-1]
+            s, e = trim(text, line.start, line.end)
+            if cell[0] == cell[1]:
+                cell[0] = s
+            cell[1] = e
+            blank_run, last = 0, j
+        else:
+            break
+        j += 1
+    return [[(c[0], c[1]) for c in row] for row in rows], last + 1
+
+
+def build_table(text: str, raw_rows: list[list[Span]]) -> Table:
+    """Headers from the first row (and a sub-header row), then the data rows."""
+    if not raw_rows:
+        return Table((), ())
+    top = [_label(text, span) for span in raw_rows[0]]
+    body = raw_rows[1:]
+    headers = top
+    if body and _is_subheader_row([_label(text, span) for span in body[0]]):
+        headers = _compose_headers(top, [_label(text, span) for span in body[0]])
+        body = body[1:]
+    rows: list[TableRow] = []
+    group = ""
+    for raw in body:
+        filled = [span for span in raw if span[1] > span[0]]
+        if not filled:
+            continue
+        if len(raw) == 1 and len(headers) > 2:
+            group = _label(text, raw[0])
+            continue
+        names = _headers_for(len(raw), headers)
+        cells = tuple(
+            TableCell(name, text[s:e], s, e)
+            for name, (s, e) in zip(names, raw, strict=True)
+            if e > s
+        )
+        rows.append(TableRow(group, cells))
+    return Table(tuple(headers), tuple(rows))
+
+
+def is_target_header(header: str) -> bool:
+    """Does a column hold targets/plans ("预期目标", "计划任务", "年度计划投资")?"""
+    lowered = header.lower()
+    return any(word in lowered for word in TARGET_HEADER_WORDS)
+
+
+def cell_period(header: str, row_period: str) -> str:
+    """The period a cell speaks of: the row's, except that a target column in
+    a row of results holds that year's target (表1 "预期目标" -> "2022-target")."""
+    if row_period.endswith("-actual") and is_target_header(header):
+        target = row_period.replace("-actual", "-target")
+        if target in PERIODS:
+            return target
+    return row_period
+
+
+def _label(text: str, span: Span) -> str:
+    return join_wrapped(text[span[0] : span[1]].split("\n"))
+
+
+def _is_subheader_row(labels: list[str]) -> bool:
+    """A second header row has blank cells (under the headers that span both
+    rows) and words, not figures, in the others."""
+    filled = [x for x in labels if x]
+    return (
+        bool(filled)
+        and len(filled) < len(labels)
+        and not any(ch.isdigit() for x in filled for ch in x)
+    )
+
+
+def _compose_headers(top: list[str], sub: list[str]) -> list[str]:
+    """Each blank sub-cell takes the next top header; each run of sub-headers
+    sits under the next top header ("完成情况" over "总量", "增速（%）")."""
+    headers: list[str] = []
+    k, parent, in_run = 0, "", False
+    for label in sub:
+        if not label or not in_run:
+            parent = top[k] if k < len(top) else ""
+            k += 1
+        if not label:
+            headers.append(parent)
+            in_run = False
+        else:
+            headers.append(f"{parent}{SUBHEADER_SEP}{label}" if parent else label)
+            in_run = True
+    return headers
+
+
+def _headers_for(n_cells: int, headers: list[str]) -> list[str]:
+    n_cols = len(headers)
+    if n_cells >= n_cols:
+        return headers + [""] * (n_cells - n_cols)
+    return headers[n_cols - n_cells :]

@@ -91,6 +91,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help=_MIN_HELP,
     )
+    p.set_defaults(func=run_eval_command)
     return p
 
 

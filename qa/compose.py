@@ -1,0 +1,109 @@
+"""Answer text: Chinese answers quote the report; English answers are composed
+from the glossary and the figures. Numbers come only from `Figure`s, which the
+assistant has checked verbatim at their offsets; nothing here invents one.
+"""
+
+from __future__ import annotations
+
+from qa.query import Query
+from reportqa.types import Answer, Citation, Figure, Passage
+
+PERIOD_ZH = {"2022-actual": "2022年完成情况", "2022-target": "2022年预期目标",
+             "2023-target": "2023年目标", "": "报告"}
+PERIOD_EN = {"2022-actual": "2022 result", "2022-target": "2022 target",
+             "2023-target": "2023 target", "": "report"}
+_CLAUSE_DELIMS = "，,；;：:。！？\n\t"
+MAX_QUOTE = 160
+
+ABSTAIN_ZH = "报告中没有找到这个问题的答案"
+ABSTAIN_EN = "The report does not state this"
+_REASONS_EN = {
+    "low coverage": "no passage of the report covers what the question asks",
+    "no terms": "the question names nothing the report covers",
+    "no figure": "the passages on this topic give no figure for it",
+    "no passage": "nothing relevant was found",
+}
+_REASONS_ZH = {
+    "low coverage": "报告中没有涉及该问题所问内容的段落",
+    "no terms": "问题中没有报告涉及的内容",
+    "no figure": "相关段落没有给出这一数字",
+    "no passage": "没有找到相关内容",
+}
+
+
+def abstention(q: Query, reason: str, citations: list[Citation]) -> Answer:
+    """"The report does not say" is an answer: say why, keep what was looked at."""
+    if reason.startswith("year "):
+        year = reason.split()[1]
+        text = (f"{ABSTAIN_ZH}：报告只涉及2022年执行情况和2023年计划，没有{year}年的数据。"
+                if q.lang == "zh" else
+                f"{ABSTAIN_EN}: it covers 2022 results and 2023 plans, not {year}.")
+    elif q.lang == "zh":
+        text = f"{ABSTAIN_ZH}：{_REASONS_ZH.get(reason, reason)}。"
+    else:
+        text = f"{ABSTAIN_EN}: {_REASONS_EN.get(reason, reason)}."
+    return Answer(question=q.text, lang=q.lang, answer=text, abstained=True, figures=[],
+                  citations=citations)
+
+
+def clause(text: str, start: int, end: int, figures: list[Figure], base: int) -> tuple[int, int]:
+    """The clause(s) of text[start:end] around the figures (offsets relative to text)."""
+    if not figures:
+        return start, min(end, start + MAX_QUOTE)
+    lo = min(f.start for f in figures) - base
+    hi = max(f.end for f in figures) - base
+    while lo > start and text[lo - 1] not in _CLAUSE_DELIMS:
+        lo -= 1
+    while hi < end and text[hi] not in _CLAUSE_DELIMS:
+        hi += 1
+    return lo, hi
+
+
+def _row_summary(p: Passage, lang: str) -> str:
+    cells = [c for c in p.cells if c.text.strip() and c.header != "序号"]
+    if lang == "zh":
+        return "；".join(f"{c.header} {c.text.strip()}" for c in cells)
+    return "; ".join(f"{c.header}: {c.text.strip()}" for c in cells)
+
+
+def compose(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure],
+            citations: list[Citation]) -> Answer:
+    text = _zh(q, passage, span, figures) if q.lang == "zh" else _en(q, passage, span, figures)
+    return Answer(question=q.text, lang=q.lang, answer=text, abstained=False,
+                  figures=figures, citations=citations)
+
+
+def _quote(passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
+    if passage.kind == "table_row" and passage.cells:
+        return ""
+    lo, hi = clause(passage.text, span[0], span[1], figures, passage.start)
+    return passage.text[lo:hi].strip()
+
+
+def _zh(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
+    period = figures[0].period if figures else passage.period
+    where = passage.context.split("\n")[0] if passage.kind == "table_row" else ""
+    if passage.kind == "table_row" and passage.cells:
+        body = f"{where}：{_row_summary(passage, 'zh')}" if where else _row_summary(passage, "zh")
+    else:
+        body = f"“{_quote(passage, span, figures)}”"
+    return f"根据报告（{PERIOD_ZH.get(period, '报告')}），{body}。"
+
+
+def _en(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
+    parts = []
+    for f in figures:
+        label = f.label_en or f.label
+        label = label[:1].upper() + label[1:]
+        rendered = f.text_en or f.text
+        if f.kind == "growth" and f.unit == "%":
+            verb = "fell by" if f.value < 0 else "grew by"
+            rendered = rendered.replace("-", "", 1) if f.value < 0 else rendered
+            parts.append(f"{label} {verb} {rendered} ({f.text}) — {PERIOD_EN.get(f.period, '')}.")
+        else:
+            parts.append(f"{label}: {rendered} ({f.text}) — {PERIOD_EN.get(f.period, '')}.")
+    quote = _quote(passage, span, figures)
+    if passage.kind == "table_row" and passage.cells:
+        quote = _row_summary(passage, "en")
+    source = f"The report says: “{quote}”" if quote else ""
+    return " ".join([*parts, source]).strip()

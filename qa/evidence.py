@@ -1,0 +1,86 @@
+"""Sentences inside passages, and how well one answers a question.
+
+A passage is a retrieval unit; the answer comes from one sentence (or one
+table row) inside it. Sentences are found by offsets, never by rewriting
+text, so a quote is always ``passage.text[quote_start:quote_end]``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reportqa.types import Passage
+
+_SENTENCE_END = re.compile(r"[。；;！？!?]+|\n+")
+
+
+def sentence_spans(passage: Passage) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, relative to `passage.text`; a table row is one."""
+    text = passage.text
+    if passage.kind == "table_row":
+        return [(0, len(text))]
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if m.group().strip() else m.start()
+        if text[start:end].strip():
+            spans.append(_strip(text, start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append(_strip(text, start, len(text)))
+    return spans or [(0, len(text))]
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+class TermWeights:
+    """Inverse document frequency of the retrieval tokens over the passages."""
+
+    def __init__(self, token_lists: Sequence[Iterable[str]]) -> None:
+        df: Counter[str] = Counter()
+        for toks in token_lists:
+            df.update(set(toks))
+        self.n = max(1, len(token_lists))
+        self.df = df
+
+    def idf(self, token: str) -> float:
+        return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
+
+    def known(self, token: str) -> bool:
+        return token in self.df
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a question's weighted terms a piece of text contains."""
+
+    score: float  # weighted share in [0, 1]
+    matched: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def coverage(terms: Sequence[str], tokens: set[str], weights: TermWeights,
+             text: str = "") -> Coverage:
+    """Share of the terms' idf found among `tokens` (or as substrings of `text`)."""
+    if not terms:
+        return Coverage(0.0, (), ())
+    total = got = 0.0
+    matched, missing = [], []
+    for t in dict.fromkeys(terms):
+        w = weights.idf(t)
+        total += w
+        if t in tokens or (text and t in text):
+            got += w
+            matched.append(t)
+        else:
+            missing.append(t)
+    return Coverage(got / total if total else 0.0, tuple(matched), tuple(missing))

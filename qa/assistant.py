@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +17,14 @@ from corpus.tables import cell_period
 from index.embed import Embedder
 from index.segment import Segmenter
 from index.store import IndexBundle, load_index
-from qa.compose import abstention, compose
+from qa.compose import row_label, abstention, clause, compose
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.glossary import Glossary, default_glossary
-from qa.query import Query, analyse
+from qa.query import INTENT_TERMS, Query, analyse
 from qa.retrieve import BM25Retriever, DenseRetriever, dense_normalise, normalise
 from reportqa.paths import default_index_dir, default_model
-from reportqa.types import Answer, Citation, Figure, Hit, Passage
+from reportqa.types import PERIODS, Answer, Citation, Figure, Hit, Passage
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,17 @@ class Settings:
     number_bonus: float = 0.2  # a number in the question appears in the passage
     candidates: int = 8  # passages whose sentences compete for the answer
     min_coverage: float = 0.5  # weighted share of question terms the answer must hold
+    min_figure_relevance: float = 0.4  # share of them around the figure stated
     max_figures: int = 3
+
+
+@dataclass(frozen=True)
+class ScoredFigure:
+    figure: Figure
+    score: float
+    relevance: float  # share of the question's terms in the figure's label and clause
+    period_ok: bool
+    unit_ok: bool
 
 
 @dataclass
@@ -50,7 +60,7 @@ class Candidate:
     span: tuple[int, int]  # relative to the passage text
     score: float
     coverage: float
-    figures: list[Figure]
+    scored: list[ScoredFigure]  # its figures, best first (numeric questions only)
 
 
 class Assistant:
@@ -68,6 +78,7 @@ class Assistant:
         self.weights = TermWeights(self._tokens)
         self._periods = [self._passage_periods(p) for p in bundle.passages]
         self._row = {p.id: i for i, p in enumerate(bundle.passages)}
+        self._figures = {p.id: self._extract(p) for p in bundle.passages}
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, model: str | None = None,
@@ -156,73 +167,135 @@ class Assistant:
     # -------------------------------------------------------------- answering
 
     def _answer(self, q: Query, terms: list[str], hits: list[Hit], top_k: int) -> Answer:
-        cands = [c for rank, h in enumerate(hits) for c in self._candidates(q, terms, h, rank)]
+        content = [t for t in terms if t not in INTENT_TERMS] or terms
+        cands = [c for rank, h in enumerate(hits) for c in self._candidates(q, content, h, rank)]
         best = max(cands, key=lambda c: c.score, default=None)
-        cited = self._citations(hits[:top_k], best, cands)
-        reason = self._abstain_reason(q, terms, best)
+        second = self._second(q, best, cands) if q.compare and best is not None else None
+        cited = self._citations(hits[:top_k], best, second, cands)
+        reason = self._abstain_reason(q, content, best)
         if reason is not None or best is None:
             return abstention(q, reason or "no passage", cited)
-        figures = [
-            Figure(**{**f.to_dict(), "citation": 0}) for f in best.figures[: self.settings.max_figures]
-        ]
-        figures = [f for f in figures if self._faithful(f, cited[0])]
+        chosen = self._chosen(q, best)
+        if len(chosen) > 1:  # both sides are in the answering sentence or row
+            second = None
+        figures = [replace(sf.figure, citation=0) for sf in chosen]
+        if second is not None:
+            figures += [replace(second.scored[0].figure, citation=1)]
+        figures = [f for f in figures if self._faithful(f, cited[f.citation])]
         return compose(q, best.hit.passage, best.span, figures, cited)
 
-    def _candidates(self, q: Query, terms: list[str], hit: Hit, rank: int) -> list[Candidate]:
+    def _candidates(self, q: Query, content: list[str], hit: Hit, rank: int) -> list[Candidate]:
         p = hit.passage
         row = self._row[p.id]
-        context_tokens = self._tokens[row]
-        figs_all = self._figures(p)
+        cov_ctx = coverage(content, self._tokens[row], self.weights, p.context).score
+        figs_all = self._figures[p.id] if q.wants_number else []
         out = []
         for s, e in sentence_spans(p):
             sent = p.text[s:e]
-            toks = set(self.segment(sent))
-            cov_sent = coverage(terms, toks, self.weights, sent).score
-            cov_ctx = coverage(terms, context_tokens, self.weights).score
-            cov = max(cov_sent, 0.5 * cov_sent + 0.5 * cov_ctx)
+            cov_sent = coverage(content, set(self.segment(sent)), self.weights, sent).score
+            cov = max(cov_sent, 0.6 * cov_sent + 0.4 * cov_ctx)
+            if not q.wants_number:
+                score = 0.7 * cov + 0.3 * hit.score + 0.1 * (q.period in self._periods[row])
+                out.append(Candidate(hit, rank, (s, e), score, cov, []))
+                continue
             figs = [f for f in figs_all if p.start + s <= f.start and f.end <= p.start + e]
-            figs = self._rank_figures(q, terms, figs)
-            period_ok = any(f.period == q.period for f in figs) or q.period in self._periods[row]
-            score = cov + 0.5 * hit.score + 0.2 * period_ok + (0.1 if figs else 0.0)
-            out.append(Candidate(hit, rank, (s, e), score, cov, figs))
+            scored = sorted((self._score_figure(q, content, p, f, cov) for f in figs),
+                            key=lambda sf: (-sf.score, sf.figure.start))
+            if scored:
+                top = scored[0]
+                score = (0.4 * cov + 0.4 * top.relevance + 0.2 * hit.score
+                         + 0.15 * top.period_ok + 0.1 * top.unit_ok)
+            else:
+                score = 0.4 * cov + 0.2 * hit.score - 0.3
+            out.append(Candidate(hit, rank, (s, e), score, cov, scored))
         return out
 
-    def _figures(self, p: Passage) -> list[Figure]:
+    def _score_figure(self, q: Query, content: list[str], p: Passage, f: Figure,
+                      sentence_cov: float) -> ScoredFigure:
+        """How well a figure answers: its label and clause against the question
+        (the clause counts most; the rest of its sentence can name the subject)."""
+        around = f"{f.label} {self._clause_of(p, f)}"
+        rel = coverage(content, set(self.segment(around)), self.weights, around).score
+        rel = max(rel, 0.5 * rel + 0.5 * sentence_cov)
+        period_ok = f.period == q.period
+        unit_ok = bool(q.units) and (f.unit in q.units or ("%" in q.units and f.unit == "%"))
+        unit_bad = bool(q.units) and not unit_ok
+        score = rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad
+        return ScoredFigure(f, score, rel, period_ok, unit_ok)
+
+    @staticmethod
+    def _clause_of(p: Passage, f: Figure) -> str:
+        """The clause a figure sits in; for a table cell, its column header."""
+        lo, hi = clause(p.text, 0, len(p.text), [f], p.start)
+        if p.kind == "table_row" and p.cells:
+            cell = next((c for c in p.cells if c.start <= f.start < c.end), None)
+            label = row_label(p)
+            return f"{label} {cell.header} {p.text[lo:hi]}" if cell else label
+        return p.text[lo:hi]
+
+    def _chosen(self, q: Query, c: Candidate) -> list[ScoredFigure]:
+        """The best figure, and those nearly as good (both halves of a comparison)."""
+        if not c.scored:
+            return []
+        top = c.scored[0]
+        keep = [top]
+        for sf in c.scored[1:]:
+            close = sf.score >= top.score - (0.35 if q.compare else 0.12)
+            if close and sf.relevance >= 0.5 and len(keep) < self.settings.max_figures:
+                keep.append(sf)
+        return keep
+
+    def _second(self, q: Query, best: Candidate, cands: list[Candidate]) -> Candidate | None:
+        """For a comparison: the best sentence elsewhere whose top figure is of another
+        period the question names (a 2022 question never borrows a 2023 target)."""
+        if not best.scored:
+            return None
+        first = best.scored[0].figure
+        allowed = {p for p in PERIODS if p and (not q.years or int(p[:4]) in q.years)}
+        others = [
+            c for c in cands
+            if c.scored and c.hit.passage.id != best.hit.passage.id
+            and c.scored[0].figure.period != first.period
+            and c.scored[0].figure.period in allowed and c.scored[0].relevance >= 0.5
+        ]
+        return max(others, key=lambda c: c.score, default=None)
+
+    def _extract(self, p: Passage) -> list[Figure]:
         if p.kind == "table_row" and p.cells:
             return table_row_figures(p, self.glossary)
         return extract_figures(p.text, p.start, p.period, glossary=self.glossary)
 
-    def _rank_figures(self, q: Query, terms: list[str], figs: list[Figure]) -> list[Figure]:
-        """Figures whose label matches the question first, then of its period."""
-        def key(f: Figure) -> tuple[float, int]:
-            label_tokens = set(self.segment(f.label))
-            cov = coverage(terms, label_tokens, self.weights, f.label).score
-            return (-(cov + 0.5 * (f.period == q.period)), f.start)
-        return sorted(figs, key=key)
-
-    def _abstain_reason(self, q: Query, terms: list[str], best: Candidate | None) -> str | None:
+    def _abstain_reason(self, q: Query, content: list[str], best: Candidate | None) -> str | None:
         if q.out_of_scope_year is not None:
             return f"year {q.out_of_scope_year}"
-        if not terms:
+        if not content:
             return "no terms"
         if best is None or best.coverage < self.settings.min_coverage:
             return "low coverage"
+        if q.wants_number:
+            if not best.scored:
+                return "no figure"
+            top = best.scored[0]
+            if top.relevance < self.settings.min_figure_relevance:
+                return "no figure"
+            if q.period_explicit and not q.compare and not top.period_ok:
+                return f"period {q.period}"
         return None
 
-    def _citations(self, hits: list[Hit], best: Candidate | None,
+    def _citations(self, hits: list[Hit], best: Candidate | None, second: Candidate | None,
                    cands: list[Candidate]) -> list[Citation]:
-        """The answering passage first (quote: its sentence), then the others."""
-        order = list(hits)
-        if best is not None:
-            order = [best.hit] + [h for h in hits if h.passage.id != best.hit.passage.id]
-            order = order[: len(hits)]
+        """The answering passages first (quote: their sentence), then the others."""
+        lead = [c.hit for c in (best, second) if c is not None]
+        lead_ids = {h.passage.id for h in lead}
+        order = (lead + [h for h in hits if h.passage.id not in lead_ids])[: max(len(hits), len(lead))]
         by_passage: dict[str, Candidate] = {}
         for c in cands:
             cur = by_passage.get(c.hit.passage.id)
             if cur is None or c.score > cur.score:
                 by_passage[c.hit.passage.id] = c
-        if best is not None:
-            by_passage[best.hit.passage.id] = best
+        for c in (second, best):
+            if c is not None:
+                by_passage[c.hit.passage.id] = c
         out = []
         for h in order:
             p = h.passage

@@ -5,6 +5,8 @@ assistant has checked verbatim at their offsets; nothing here invents one.
 
 from __future__ import annotations
 
+import re
+
 from qa.query import Query
 from reportqa.types import Answer, Citation, Figure, Passage
 
@@ -59,11 +61,36 @@ def clause(text: str, start: int, end: int, figures: list[Figure], base: int) ->
     return lo, hi
 
 
-def _row_summary(p: Passage, lang: str) -> str:
-    cells = [c for c in p.cells if c.text.strip() and c.header != "序号"]
-    if lang == "zh":
-        return "；".join(f"{c.header} {c.text.strip()}" for c in cells)
-    return "; ".join(f"{c.header}: {c.text.strip()}" for c in cells)
+_PAREN = re.compile(r"（([^（）]*)）")
+_LABEL_HEADERS = ("主要指标", "项目名称", "类别", "指标")
+
+
+def row_label(p: Passage) -> str:
+    cell = next((c for c in p.cells if any(h in c.header for h in _LABEL_HEADERS)), None)
+    return _flat(cell.text) if cell else ""
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _cell_phrase(header: str, text: str, label: str) -> str:
+    """"完成情况·增速（%）" + "3.5" → "增速3.5%"; the unit comes from the header or label."""
+    base = _PAREN.sub("", header).split("·")[-1]
+    unit = (_PAREN.search(header) or _PAREN.search(label) if base != "预期目标" else None)
+    unit_text = unit.group(1) if unit and re.fullmatch(r"-?\d+(\.\d+)?", _flat(text)) else ""
+    return f"{base}{_flat(text)}{unit_text}"
+
+
+def _row_summary(p: Passage, figures: list[Figure]) -> str:
+    """A table row as a sentence, limited to the cells holding `figures` if any."""
+    label = row_label(p)
+    cells = [c for c in p.cells
+             if c.header != "序号" and not any(h in c.header for h in _LABEL_HEADERS)]
+    if figures:
+        cells = [c for c in cells if any(c.start <= f.start < c.end for f in figures)] or cells
+    phrases = "，".join(_cell_phrase(c.header, c.text, label) for c in cells)
+    return f"{label}：{phrases}" if label else phrases
 
 
 def compose(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure],
@@ -75,19 +102,24 @@ def compose(q: Query, passage: Passage, span: tuple[int, int], figures: list[Fig
 
 def _quote(passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
     if passage.kind == "table_row" and passage.cells:
-        return ""
+        return _row_summary(passage, figures)
     lo, hi = clause(passage.text, span[0], span[1], figures, passage.start)
     return passage.text[lo:hi].strip()
 
 
 def _zh(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
-    period = figures[0].period if figures else passage.period
-    where = passage.context.split("\n")[0] if passage.kind == "table_row" else ""
+    periods = list(dict.fromkeys(f.period for f in figures)) or [passage.period]
+    when = "、".join(PERIOD_ZH.get(x, "报告") for x in periods)
     if passage.kind == "table_row" and passage.cells:
-        body = f"{where}：{_row_summary(passage, 'zh')}" if where else _row_summary(passage, "zh")
+        table = _table_title(passage)
+        body = f"{table}中，{_row_summary(passage, figures)}" if table else _row_summary(passage, figures)
     else:
         body = f"“{_quote(passage, span, figures)}”"
-    return f"根据报告（{PERIOD_ZH.get(period, '报告')}），{body}。"
+    return f"根据报告（{when}），{body}。"
+
+
+def _table_title(p: Passage) -> str:
+    return next((part.strip() for part in p.section.split(" / ") if part.strip().startswith("表")), "")
 
 
 def _en(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
@@ -104,6 +136,7 @@ def _en(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]
             parts.append(f"{label}: {rendered} ({f.text}) — {PERIOD_EN.get(f.period, '')}.")
     quote = _quote(passage, span, figures)
     if passage.kind == "table_row" and passage.cells:
-        quote = _row_summary(passage, "en")
+        table = _table_title(passage)
+        quote = f"{table}: {quote}" if table else quote
     source = f"The report says: “{quote}”" if quote else ""
     return " ".join([*parts, source]).strip()

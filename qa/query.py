@@ -20,8 +20,30 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.A-Za-z])")
 _TARGET_ZH = re.compile(r"目标|预期|计划|力争|预计|拟|安排|打算|要求")
 _TARGET_EN = re.compile(
     r"\b(target|targets|targeted|goal|goals|plan|plans|planned|planning|expected|expect|aim|aims|"
-    r"aimed|projected|objective|objectives|will|intend|intends|set)\b", re.I)
+    r"aimed|projected|objective|objectives|will|intend|intends|to be|set (?:for|as|at))\b", re.I)
 _NEXT_YEAR_ZH = re.compile(r"今年|明年|下一年|新的一年")
+_ENTITY_ZH = re.compile(r"哪|什么|谁|何处|名称|怎样|如何|怎么|是否")
+_ENTITY_EN = re.compile(r"\b(which|who|whom|where|name|names|what kind|what type|what does|"
+                        r"what do|in what way)\b", re.I)
+_NUMBER_ZH = re.compile(r"多少|几[个家项所条座次年亿万千百十]?|多大|多高|多长|多远|百分之|比重|占比|"
+                        r"增速|增幅|增长率|幅度|比例|分别")
+_NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how long|what percentage|"
+                        r"by how much|what share|what proportion|rate|growth|target|figure|number|"
+                        r"amount|total|value|output|size|scale|change|changed|intensity)\b", re.I)
+_COMPARE_ZH = re.compile(r"分别|相比|对比|比较|哪个更|谁更|哪一个更|和.{1,20}哪个|与.{1,20}哪个|之差|差距")
+_COMPARE_EN = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|both|respectively|"
+                         r"difference|faster|slower|higher|lower|more than|less than|against|"
+                         r"meet|met|achieve|achieved|actual|actually)\b", re.I)
+
+# Words that say what kind of answer is wanted (a target, a result, a growth
+# rate), not what it is about. They steer retrieval and periods, but a passage
+# is not required to contain them.
+INTENT_TERMS = frozenset(
+    "目标 预期 预期目标 计划 力争 实际 完成 完成情况 分别 增长 增速 增幅 下降 达到 实现 新增 多少 "
+    "哪些 哪家 哪个 哪 情况 要求 怎样 主要 重点 全区 永川 永川区 重庆 重庆市 区 共 总共 一共 "
+    "累计 年度 全年 提高 提升 规模 数量 相比 比较 对比 更快 更 快 哪个 较 达 约 人 亿元 万元 元 "
+    "个 家 项".split()
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +54,10 @@ class Query:
     period: str  # the period the question is about: 2022-actual | 2022-target | 2023-target
     out_of_scope_year: int | None  # a year the report does not cover, asked about
     numbers: tuple[str, ...]  # numbers in the question other than years
+    wants_number: bool  # a figure answers it (not a name, a place, a way)
+    compare: bool  # asks for two or more figures side by side
+    period_explicit: bool  # names a year or a target: a figure of another period is wrong
+    units: frozenset[str]  # units the question asks in ("%" for rates, "元" for money, ...)
 
 
 def validate_question(question: object) -> str:
@@ -65,6 +91,21 @@ def detect_lang(q: str) -> str:
     return "en"
 
 
+_UNIT_HINTS_ZH = (("%", r"增速|增长|增幅|下降|率|%|％|百分|强度|比重|占比"), ("元", r"元|资金|金额|投资额"),
+                  ("吨", r"吨"), ("人", r"多少人|人数|\d+人"), ("亩", r"亩"), ("公里", r"公里|千米"))
+_UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|percent|percentage|"
+                        r"intensity|share|proportion|decline|declined|fell|fall)\b|%"),
+                  ("元", r"\b(yuan|rmb|revenue|amount|value|money|funds|funding|sales|income|"
+                        r"investment|invested|how much)\b"),
+                  ("吨", r"\b(tonnes|tons|tonne|ton)\b"), ("人", r"\b(people|persons|jobs)\b"),
+                  ("亩", r"\bmu\b"), ("公里", r"\b(kilometres|kilometers|km)\b"))
+
+
+def unit_hints(q: str, lang: str) -> frozenset[str]:
+    hints = _UNIT_HINTS_ZH if lang == "zh" else _UNIT_HINTS_EN
+    return frozenset(u for u, pat in hints if re.search(pat, q, re.I))
+
+
 def question_period(q: str, lang: str, years: tuple[int, ...]) -> str:
     target = bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
     if 2023 in years or (lang == "zh" and _NEXT_YEAR_ZH.search(q)):
@@ -83,4 +124,12 @@ def analyse(question: str) -> Query:
     in_scope = any(y in REPORT_YEARS for y in years)
     out = None if in_scope else next((y for y in years if y not in REPORT_YEARS), None)
     numbers = tuple(n for n in _NUMBER.findall(q) if not (len(n) == 4 and int(float(n)) in years))
-    return Query(q, lang, years, question_period(q, lang, years), out, numbers)
+    if lang == "zh":
+        wants_number = bool(_NUMBER_ZH.search(q)) and not _ENTITY_ZH.search(q)
+        compare = bool(_COMPARE_ZH.search(q))
+    else:
+        wants_number = bool(_NUMBER_EN.search(q)) and not _ENTITY_EN.search(q)
+        compare = bool(_COMPARE_EN.search(q))
+    explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
+    return Query(q, lang, years, question_period(q, lang, years), out, numbers,
+                 wants_number or compare, compare, explicit, unit_hints(q, lang))

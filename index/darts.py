@@ -110,8 +110,10 @@ def build_double_array(keys: dict[bytes, int]) -> list[int]:
                 units[child_pos] = lab
                 position[child] = child_pos
                 queue.append(child)
+    # Keep whole 256-unit blocks: a lookup of an absent key XORs any byte into
+    # a used block's base, and the reader indexes the array without a bound check.
     last = max(i for i, u in enumerate(used) if u)
-    return units[: last + 1]
+    return units[: (last | 0xFF) + 1]
 
 
 def build_precompiled_charsmap(mapping: dict[str, str]) -> bytes:

@@ -1,0 +1,81 @@
+"""`reportqa index / info / passages`: contracts and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reportqa.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+BAD_INPUTS = {
+    "empty.txt": b"",
+    "blank.txt": b"   \n\t\n",
+    "binary.txt": bytes(range(256)) * 8,
+    "undecodable.txt": b"\xff\xfe\xfa\xfb" * 50 + b"\x81\x30\x81",
+    "notext.pdf": (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                   b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+                   b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+                   b"trailer<</Root 1 0 R>>\n%%EOF\n"),
+}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", [*BAD_INPUTS, "missing.txt"])
+def test_bad_input_is_one_line_and_keeps_the_index(
+    name: str, tmp_path: Path, index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / name
+    if name in BAD_INPUTS:
+        path.write_bytes(BAD_INPUTS[name])
+    before = (index_dir / "manifest.json").read_text()
+    code, out, err = _run(capsys, "index", str(path), "--out", str(index_dir), "-q")
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and "Traceback" not in err
+    assert (index_dir / "manifest.json").read_text() == before
+    assert _run(capsys, "info", "--index", str(index_dir))[0] == 0
+
+
+@pytest.mark.model
+def test_info_json_lists_documents(index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "info", "--json", "--index", str(index_dir))
+    info = json.loads(out)
+    assert code == 0
+    assert info["documents"] == [{
+        "id": "yongchuan-2022-2023",
+        "title": "关于重庆市永川区2022年国民经济和社会发展计划执行情况及2023年计划草案的报告",
+        "path": "corpus/yongchuan-2022-2023.txt", "chars": 23705}]
+    assert info["dim"] == 384 and info["model"] == "data/models/multilingual-e5-small"
+    for key in ("corpus_checksum", "format_version", "built_at", "normalized"):
+        assert key in info
+
+
+@pytest.mark.model
+def test_passages_are_json_lines_of_exact_slices(
+    index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reportqa.paths import CORPUS_DIR
+
+    text = (CORPUS_DIR / "yongchuan-2022-2023.txt").read_text(encoding="utf-8")
+    code, out, _ = _run(capsys, "passages", "--doc", "yongchuan-2022-2023",
+                        "--index", str(index_dir))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) > 100
+    assert set(rows[0]) == {"id", "doc_id", "section", "period", "start", "end", "text"}
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in rows)
+    code, _, err = _run(capsys, "passages", "--doc", "nope", "--index", str(index_dir))
+    assert code == 2 and "no document 'nope'" in err
+
+
+def test_no_index_says_what_to_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "info", "--index", str(tmp_path / "none"))
+    assert code == 2 and "run `reportqa index`" in err

@@ -1,0 +1,117 @@
+"""An index folder: built atomically, checked on load, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus import load_corpus
+from index.store import IndexStoreError, build_index, load_index, read_manifest
+
+pytestmark = pytest.mark.model
+
+TEXT = """示例报告
+
+一、2022年执行情况
+全年地区生产总值增长3.5%，粮食产量达到47.6万吨。
+新增5G基站1196个，城镇新增就业2.8万人。
+
+二、2023年计划
+地区生产总值增长7%以上，新建5G网络基站500个。
+"""
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "sample.txt").write_text(TEXT, encoding="utf-8")
+    return src
+
+
+@pytest.fixture
+def built(small_corpus: Path, embedder, tmp_path: Path) -> Path:  # noqa: ANN001
+    out = tmp_path / "idx"
+    build_index(load_corpus([small_corpus]), embedder, out)
+    return out
+
+
+def test_folder_holds_plain_files_and_manifest(built: Path, embedder) -> None:  # noqa: ANN001
+    assert sorted(p.name for p in built.iterdir()) == [
+        "bm25", "documents.jsonl", "faiss.index", "manifest.json", "passages.jsonl"]
+    m = read_manifest(built)
+    assert m["dim"] == 384 and m["normalized"] is True and m["metric"] == "inner_product"
+    assert m["model"] == embedder.name and m["format_version"] == 1
+    assert m["passages"] == 3  # one passage per paragraph line under the headings
+    assert [d["id"] for d in m["documents"]] == ["sample"]
+    assert not list((built / "bm25").glob("*.pkl"))
+
+
+def test_passages_are_exact_slices(built: Path) -> None:
+    bundle = load_index(built, verify_corpus=False)
+    doc = bundle.documents["sample"].text
+    for p in bundle.passages:
+        assert doc[p.start:p.end] == p.text
+    assert bundle.faiss.ntotal == len(bundle.passages)
+
+
+def test_model_mismatch_is_one_line(built: Path) -> None:
+    with pytest.raises(IndexStoreError, match=r"built with model .* not other/model: run `reportqa index --model other/model`"):
+        load_index(built, model="other/model")
+
+
+def test_dimension_mismatch(built: Path) -> None:
+    with pytest.raises(IndexStoreError, match="384-d vectors but the model gives 768"):
+        load_index(built, dim=768)
+
+
+@pytest.mark.parametrize("name", ["faiss.index", "passages.jsonl", "bm25", "documents.jsonl"])
+def test_missing_file(built: Path, name: str) -> None:
+    target = built / name
+    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    with pytest.raises(IndexStoreError, match=f"missing {name}: run `reportqa index`"):
+        load_index(built)
+
+
+def test_no_index_and_wrong_format(tmp_path: Path, built: Path) -> None:
+    with pytest.raises(IndexStoreError, match="no index at .*: run `reportqa index`"):
+        load_index(tmp_path / "nothing")
+    m = json.loads((built / "manifest.json").read_text())
+    m["format_version"] = 99
+    (built / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexStoreError, match="format 99"):
+        load_index(built)
+
+
+def test_changed_corpus_is_detected(built: Path, small_corpus: Path) -> None:
+    # Documents outside the repository are recorded by absolute path.
+    (small_corpus / "sample.txt").write_text(TEXT + "新的一段。\n", encoding="utf-8")
+    with pytest.raises(IndexStoreError, match="changed since the index .* was built"):
+        load_index(built)
+
+
+def test_failed_rebuild_leaves_previous_index(built: Path, small_corpus: Path, embedder,  # noqa: ANN001
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    before = (built / "manifest.json").read_text()
+    import faiss
+
+    def boom(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OSError("disk full")
+
+    monkeypatch.setattr(faiss, "write_index", boom)
+    with pytest.raises(OSError, match="disk full"):
+        build_index(load_corpus([small_corpus]), embedder, built)
+    assert (built / "manifest.json").read_text() == before
+    load_index(built)  # still loads
+    assert [p.name for p in built.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_rebuild_replaces_index(built: Path, small_corpus: Path, embedder) -> None:  # noqa: ANN001
+    (small_corpus / "sample.txt").write_text(TEXT + "\n三、补充\n全年产气5.4亿立方米。\n",
+                                             encoding="utf-8")
+    build_index(load_corpus([small_corpus]), embedder, built, faiss_kind="hnsw")
+    bundle = load_index(built)
+    assert bundle.manifest["faiss"] == "hnsw" and len(bundle.passages) == 4

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-USERDICT = Path(__file__).resolve().parent / "data" / "userdict.txt"
+# Generated from the bilingual glossary (qa/glossary.py: write_userdict).
+USERDICT = Path(__file__).resolve().parent.parent / "qa" / "data" / "userdict.txt"
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -40,7 +41,9 @@ class Segmenter:
         jieba.setLogLevel(logging.WARNING)
         self._tok = jieba.Tokenizer()
         self._tok.initialize()
-        if userdict is not None and userdict.is_file():
+        if userdict is not None:
+            if not userdict.is_file():
+                raise FileNotFoundError(f"jieba user dictionary {userdict} is missing")
             self._tok.load_userdict(str(userdict))
         self.userdict = userdict
 

@@ -1,0 +1,226 @@
+"""The bilingual glossary: English terms <-> the report's Chinese terms.
+
+It (a) turns English questions into Chinese keywords for BM25 over the
+Chinese report, (b) gives each figure an English label, (c) supplies words
+for English answers. The data is `qa/data/glossary.tsv`: ``en<TAB>zh<TAB>kind``
+with kind one of indicator | term | place | org | unit. One English variant a
+row (synonyms, plurals, British/American spellings); the *first* row of a
+Chinese term holds its preferred English. Lines starting with "#" and blank
+lines are ignored.
+
+English is matched on normalised words: lower case, hyphens and slashes as
+spaces, possessive 's dropped, each word singularised ("stations" ->
+"station", "companies" -> "company"), so "fixed-asset investments" and
+"Fixed asset investment" are the same key.
+
+The jieba user dictionary (`qa/data/userdict.txt`) is generated from the
+glossary by `userdict_lines()`; see there for which terms go in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jieba
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+GLOSSARY_PATH = DATA_DIR / "glossary.tsv"
+USERDICT_PATH = DATA_DIR / "userdict.txt"
+KINDS = ("indicator", "term", "place", "org", "unit")
+# jieba part-of-speech tags written to the user dictionary, and frequencies:
+# high enough that a term beats the split into its parts, low enough that it
+# does not swallow a neighbouring character.
+USERDICT_TAGS = {"indicator": "n", "term": "nz", "place": "ns", "org": "nt"}
+USERDICT_FREQ = 20000
+# A term is left out of the user dictionary when it is two glossary terms
+# joined and one of them is at least this long ("城镇居民"+"人均可支配收入",
+# "老旧小区"+"改造"): cut in two, each half still matches a question about it.
+MIN_SPLIT_PART = 4
+# ...or when the second term is a generic head ("汽摩"+"产业", "存贷款"+"规模"),
+# so that a question naming just the thing ("汽摩", "存贷款") still matches.
+GENERIC_HEADS = frozenset({"产业", "规模", "产值", "产量", "投资", "收入", "改造", "建设"})
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ALL_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[a-z0-9]+(?:[&.][a-z0-9]+)*|[\u4e00-\u9fff]+")
+_HYPHENS = re.compile(r"[-‐‑‒–—/_]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    en: str
+    zh: str
+    kind: str
+
+
+def singular(word: str) -> str:
+    """A light English singulariser, applied to questions and glossary alike."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
+        return word[:-1]
+    return word
+
+
+def normalise_en(text: str) -> list[str]:
+    """English text as matching words: "Fixed-asset investments" -> fixed, asset, investment."""
+    s = text.lower().replace("’", "'")
+    s = re.sub(r"'s\b", "", s)
+    s = _HYPHENS.sub(" ", s)
+    return [singular(w) for w in _WORD.findall(s)]
+
+
+class Glossary:
+    """Look-ups both ways over a list of entries."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        if not entries:
+            raise ValueError("a glossary needs at least one entry, got none")
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self._by_key: dict[tuple[str, ...], list[str]] = {}
+        self._en_of: dict[str, str] = {}
+        self._kind_of: dict[str, str] = {}
+        for e in self.entries:
+            key = tuple(normalise_en(e.en))
+            if key:
+                zh = self._by_key.setdefault(key, [])
+                if e.zh not in zh:
+                    zh.append(e.zh)
+            if e.kind != "unit":
+                self._en_of.setdefault(e.zh, e.en)
+            self._kind_of.setdefault(e.zh, e.kind)
+        self._max_words = max((len(k) for k in self._by_key), default=1)
+        # Longest first, so that label_en finds 城镇居民人均可支配收入 before 人均可支配收入.
+        self._zh_longest = sorted(self._en_of, key=len, reverse=True)
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> Glossary:
+        """Read a glossary TSV (default: the project's `qa/data/glossary.tsv`)."""
+        p = Path(path) if path is not None else GLOSSARY_PATH
+        if not p.is_file():
+            raise FileNotFoundError(f"glossary file not found: {p}")
+        return cls(list(_read_tsv(p.read_text(encoding="utf-8").splitlines(), str(p))))
+
+    def to_zh_terms(self, question_en: str) -> list[str]:
+        """Chinese terms for an English question, in question order, no duplicates.
+
+        Longest match over normalised words; Chinese already in the question
+        is passed through.
+        """
+        words = normalise_en(question_en)
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._max_words, len(words) - i), 0, -1):
+                zh = self._by_key.get(tuple(words[i : i + n]))
+                if zh:
+                    out += [z for z in zh if z not in out]
+                    i += n
+                    break
+            else:
+                if _CJK.match(words[i]) and words[i] not in out:
+                    out.append(words[i])
+                i += 1
+        return out
+
+    def label_en(self, label_zh: str) -> str:
+        """The English for the longest glossary term inside a Chinese label, "" if none.
+
+        A leading 新增/新建 the match leaves out becomes "new"/"newly built".
+        """
+        for zh in self._zh_longest:
+            pos = label_zh.find(zh)
+            if pos < 0:
+                continue
+            en = self._en_of[zh]
+            prefix = label_zh[:pos]
+            if prefix.startswith("新增") and not en.lower().startswith("new"):
+                return f"new {en}"
+            if prefix.startswith("新建") and not en.lower().startswith("new"):
+                return f"newly built {en}"
+            return en
+        return ""
+
+    def terms_zh(self, kinds: Iterable[str] | None = None) -> list[str]:
+        """The distinct Chinese terms, in file order (optionally of some kinds only)."""
+        wanted = set(kinds) if kinds is not None else set(KINDS)
+        unknown = wanted - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown kinds {sorted(unknown)}; expected some of {KINDS}")
+        return [zh for zh, kind in self._kind_of.items() if kind in wanted]
+
+    def kind_of(self, zh: str) -> str:
+        return self._kind_of.get(zh, "")
+
+    def userdict_lines(self) -> list[str]:
+        """jieba user-dictionary lines ("word freq tag") for the report's domain terms.
+
+        All indicator/term/place/org terms of two or more Chinese characters,
+        except (1) terms with Latin letters or digits ("5G基站"): jieba then
+        cuts "5G" + "基站" in "5G基站" and "5G网络基站" alike, so one query
+        finds both; (2) compounds of two glossary terms with a long part (see
+        `MIN_SPLIT_PART`, `GENERIC_HEADS`), kept apart so each half stays searchable.
+        """
+        terms = self.terms_zh(USERDICT_TAGS)
+        known = set(self._kind_of)
+        lines = []
+        for zh in terms:
+            if len(zh) < 2 or not _ALL_CJK.fullmatch(zh) or _is_split_compound(zh, known):
+                continue
+            lines.append(f"{zh} {USERDICT_FREQ} {USERDICT_TAGS[self._kind_of[zh]]}")
+        return lines
+
+
+def _is_split_compound(zh: str, known: set[str]) -> bool:
+    for cut in range(2, len(zh) - 1):
+        head, tail = zh[:cut], zh[cut:]
+        if head in known and tail in known and (
+            max(len(head), len(tail)) >= MIN_SPLIT_PART or tail in GENERIC_HEADS
+        ):
+            return True
+    return False
+
+
+def _read_tsv(lines: list[str], source: str) -> Iterable[Entry]:
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#") or line == "en\tzh\tkind":
+            continue
+        cols = line.split("\t")
+        if len(cols) != 3 or not all(c.strip() for c in cols):
+            raise ValueError(f"{source}:{n}: expected 'en<TAB>zh<TAB>kind', got {line!r}")
+        en, zh, kind = (c.strip() for c in cols)
+        if kind not in KINDS:
+            raise ValueError(f"{source}:{n}: kind must be one of {KINDS}, got {kind!r}")
+        yield Entry(en, zh, kind)
+
+
+@lru_cache(maxsize=1)
+def default_glossary() -> Glossary:
+    """The project's glossary, read once on first use (never at import)."""
+    return Glossary.load()
+
+
+def write_userdict(glossary: Glossary, path: Path | str = USERDICT_PATH) -> int:
+    """Write the jieba user dictionary for `glossary`; returns the number of words."""
+    lines = glossary.userdict_lines()
+    Path(path).write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+    return len(lines)
+
+
+def jieba_tokenizer(userdict: Path | str = USERDICT_PATH) -> jieba.Tokenizer:
+    """A private jieba tokenizer (not the module-level global) with the user dictionary."""
+    import jieba
+
+    tok = jieba.Tokenizer()
+    tok.load_userdict(str(userdict))
+    return tok

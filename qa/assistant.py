@@ -21,7 +21,7 @@ from qa.compose import row_label, abstention, clause, compose
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.glossary import Glossary, default_glossary
-from qa.query import INTENT_TERMS, Query, analyse
+from qa.query import EN_STOPWORDS, INTENT_TERMS, Query, analyse
 from qa.retrieve import BM25Retriever, DenseRetriever, dense_normalise, normalise
 from reportqa.paths import default_index_dir, default_model
 from reportqa.types import PERIODS, Answer, Citation, Figure, Hit, Passage
@@ -39,6 +39,7 @@ class Settings:
     candidates: int = 8  # passages whose sentences compete for the answer
     min_coverage: float = 0.5  # weighted share of question terms the answer must hold
     min_figure_relevance: float = 0.4  # share of them around the figure stated
+    unmatched_en: float = 0.0  # weight of an English word the glossary does not know
     max_figures: int = 3
 
 
@@ -73,12 +74,20 @@ class Assistant:
         self.settings = settings or Settings()
         self.bm25 = BM25Retriever(bundle, segmenter)
         self.dense = DenseRetriever(bundle, embedder)
+        # Everything per passage is computed once here, so that `ask` only scores.
         self._tokens = [set(segmenter(p.indexed_text())) for p in bundle.passages]
-        self._text_tokens = [set(segmenter(p.text)) for p in bundle.passages]
         self.weights = TermWeights(self._tokens)
         self._periods = [self._passage_periods(p) for p in bundle.passages]
         self._row = {p.id: i for i, p in enumerate(bundle.passages)}
+        self._sentences = {
+            p.id: [(s, e, frozenset(segmenter(p.text[s:e]))) for s, e in sentence_spans(p)]
+            for p in bundle.passages
+        }
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
+        self._around = {
+            (p.id, f.start): self._around_text(p, f)
+            for p in bundle.passages for f in self._figures[p.id]
+        }
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, model: str | None = None,
@@ -142,10 +151,19 @@ class Assistant:
         if q.lang == "zh":
             toks = self.segment(q.text)
         else:
-            toks = [t for term in self.glossary.to_zh_terms(q.text) for t in self.segment(term)]
-            toks += [n for n in q.numbers]
+            zh, _ = self.glossary.match(q.text)
+            toks = [t for term in zh for t in self.segment(term)] + list(q.numbers)
         years = {str(y) for y in q.years}
         return [t for t in dict.fromkeys(toks) if t not in years]
+
+    def _unmatched_weight(self, q: Query) -> float:
+        """English content words the glossary cannot carry into Chinese count as
+        missing terms, each with a typical term's weight."""
+        if q.lang != "en":
+            return 0.0
+        _, unmatched = self.glossary.match(q.text)
+        words = {w for w in unmatched if w not in EN_STOPWORDS and not w.isdigit()}
+        return self.settings.unmatched_en * len(words) * self.weights.median_idf
 
     def _scores(self, q: Query, qvec: np.ndarray, terms: list[str]) -> np.ndarray:
         s = self.settings
@@ -168,7 +186,9 @@ class Assistant:
 
     def _answer(self, q: Query, terms: list[str], hits: list[Hit], top_k: int) -> Answer:
         content = [t for t in terms if t not in INTENT_TERMS] or terms
-        cands = [c for rank, h in enumerate(hits) for c in self._candidates(q, content, h, rank)]
+        extra = self._unmatched_weight(q)
+        cands = [c for rank, h in enumerate(hits)
+                 for c in self._candidates(q, content, h, rank, extra)]
         best = max(cands, key=lambda c: c.score, default=None)
         second = self._second(q, best, cands) if q.compare and best is not None else None
         cited = self._citations(hits[:top_k], best, second, cands)
@@ -184,15 +204,16 @@ class Assistant:
         figures = [f for f in figures if self._faithful(f, cited[f.citation])]
         return compose(q, best.hit.passage, best.span, figures, cited)
 
-    def _candidates(self, q: Query, content: list[str], hit: Hit, rank: int) -> list[Candidate]:
+    def _candidates(self, q: Query, content: list[str], hit: Hit, rank: int,
+                    extra: float) -> list[Candidate]:
         p = hit.passage
         row = self._row[p.id]
-        cov_ctx = coverage(content, self._tokens[row], self.weights, p.context).score
+        cov_ctx = coverage(content, self._tokens[row], self.weights, p.context, extra).score
         figs_all = self._figures[p.id] if q.wants_number else []
         out = []
-        for s, e in sentence_spans(p):
+        for s, e, sent_tokens in self._sentences[p.id]:
             sent = p.text[s:e]
-            cov_sent = coverage(content, set(self.segment(sent)), self.weights, sent).score
+            cov_sent = coverage(content, sent_tokens, self.weights, sent, extra).score
             cov = max(cov_sent, 0.6 * cov_sent + 0.4 * cov_ctx)
             if not q.wants_number:
                 score = 0.7 * cov + 0.3 * hit.score + 0.1 * (q.period in self._periods[row])
@@ -214,14 +235,18 @@ class Assistant:
                       sentence_cov: float) -> ScoredFigure:
         """How well a figure answers: its label and clause against the question
         (the clause counts most; the rest of its sentence can name the subject)."""
-        around = f"{f.label} {self._clause_of(p, f)}"
-        rel = coverage(content, set(self.segment(around)), self.weights, around).score
+        around, tokens = self._around[(p.id, f.start)]
+        rel = coverage(content, tokens, self.weights, around).score
         rel = max(rel, 0.5 * rel + 0.5 * sentence_cov)
         period_ok = f.period == q.period
         unit_ok = bool(q.units) and (f.unit in q.units or ("%" in q.units and f.unit == "%"))
         unit_bad = bool(q.units) and not unit_ok
         score = rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad
         return ScoredFigure(f, score, rel, period_ok, unit_ok)
+
+    def _around_text(self, p: Passage, f: Figure) -> tuple[str, frozenset[str]]:
+        around = f"{f.label} {self._clause_of(p, f)}"
+        return around, frozenset(self.segment(around))
 
     @staticmethod
     def _clause_of(p: Passage, f: Figure) -> str:

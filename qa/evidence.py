@@ -51,6 +51,8 @@ class TermWeights:
             df.update(set(toks))
         self.n = max(1, len(token_lists))
         self.df = df
+        idfs = sorted(self.idf(t) for t in df)
+        self.median_idf = idfs[len(idfs) // 2] if idfs else 1.0
 
     def idf(self, token: str) -> float:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
@@ -69,11 +71,15 @@ class Coverage:
 
 
 def coverage(terms: Sequence[str], tokens: set[str], weights: TermWeights,
-             text: str = "") -> Coverage:
-    """Share of the terms' idf found among `tokens` (or as substrings of `text`)."""
+             text: str = "", unmatched_weight: float = 0.0) -> Coverage:
+    """Share of the terms' idf found among `tokens` (or as substrings of `text`).
+
+    `unmatched_weight` is the weight of question words that no term stands for
+    (English words the glossary does not know): they count as missing.
+    """
     if not terms:
         return Coverage(0.0, (), ())
-    total = got = 0.0
+    total, got = unmatched_weight, 0.0
     matched, missing = [], []
     for t in dict.fromkeys(terms):
         w = weights.idf(t)

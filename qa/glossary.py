@@ -117,8 +117,17 @@ class Glossary:
         Longest match over normalised words; Chinese already in the question
         is passed through.
         """
+        return self.match(question_en)[0]
+
+    def match(self, question_en: str) -> tuple[list[str], list[str]]:
+        """(Chinese terms, English words no glossary entry covers), in question order.
+
+        The unmatched words tell what of an English question the report's
+        vocabulary cannot express ("mayor", "weather"): a sign it is not there.
+        """
         words = normalise_en(question_en)
         out: list[str] = []
+        unmatched: list[str] = []
         i = 0
         while i < len(words):
             for n in range(min(self._max_words, len(words) - i), 0, -1):
@@ -128,10 +137,13 @@ class Glossary:
                     i += n
                     break
             else:
-                if _CJK.match(words[i]) and words[i] not in out:
-                    out.append(words[i])
+                if _CJK.match(words[i]):
+                    if words[i] not in out:
+                        out.append(words[i])
+                else:
+                    unmatched.append(words[i])
                 i += 1
-        return out
+        return out, unmatched
 
     def label_en(self, label_zh: str) -> str:
         """The English for the longest glossary term inside a Chinese label, "" if none.

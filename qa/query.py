@@ -35,6 +35,21 @@ _COMPARE_EN = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|both|resp
                          r"difference|faster|slower|higher|lower|more than|less than|against|"
                          r"meet|met|achieve|achieved|actual|actually)\b", re.I)
 
+# English words that carry no subject: question words, auxiliaries, and words
+# for what kind of figure is wanted (their Chinese side is in INTENT_TERMS).
+EN_STOPWORDS = frozenset(
+    "a an the of in on at to for from by with about as and or but is are was were be been being "
+    "do does did done has have had will would shall should can could may might must what which "
+    "who whom whose when where why how many much this that these those there their its it his her "
+    "they them we our you your i me my yongchuan yongchuan's district chongqing report year "
+    "number total amount figure rate level value growth grow grew increase increased rise rose "
+    "target targeted goal plan planned expected aim set new newly added add reach reached achieve "
+    "achieved actual actually compare compared than more less over under per cent percent percentage "
+    "during within whole entire give tell state stated say said according than both each all any "
+    "some make made get got up out into also still only just so such 2022 2023 then last next "
+    "last year's this year's area areas kind type main key major".split()
+)
+
 # Words that say what kind of answer is wanted (a target, a result, a growth
 # rate), not what it is about. They steer retrieval and periods, but a passage
 # is not required to contain them.

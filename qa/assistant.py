@@ -196,6 +196,8 @@ class Assistant:
         if reason is not None or best is None:
             return abstention(q, reason or "no passage", cited)
         chosen = self._chosen(q, best)
+        if not q.wants_number:  # a figure only if it is about what was asked
+            chosen = [sf for sf in chosen if sf.relevance >= self.settings.min_figure_relevance]
         if len(chosen) > 1:  # both sides are in the answering sentence or row
             second = None
         figures = [replace(sf.figure, citation=0) for sf in chosen]
@@ -209,13 +211,14 @@ class Assistant:
         p = hit.passage
         row = self._row[p.id]
         cov_ctx = coverage(content, self._tokens[row], self.weights, p.context, extra).score
-        figs_all = self._figures[p.id] if q.wants_number else []
+        numeric = q.wants_number or q.may_want_number
+        figs_all = self._figures[p.id] if numeric else []
         out = []
         for s, e, sent_tokens in self._sentences[p.id]:
             sent = p.text[s:e]
             cov_sent = coverage(content, sent_tokens, self.weights, sent, extra).score
             cov = max(cov_sent, 0.6 * cov_sent + 0.4 * cov_ctx)
-            if not q.wants_number:
+            if not numeric:
                 score = 0.7 * cov + 0.3 * hit.score + 0.1 * (q.period in self._periods[row])
                 out.append(Candidate(hit, rank, (s, e), score, cov, []))
                 continue
@@ -226,8 +229,8 @@ class Assistant:
                 top = scored[0]
                 score = (0.4 * cov + 0.4 * top.relevance + 0.2 * hit.score
                          + 0.15 * top.period_ok + 0.1 * top.unit_ok)
-            else:
-                score = 0.4 * cov + 0.2 * hit.score - 0.3
+            else:  # a sentence without figures cannot answer "how many"
+                score = 0.4 * cov + 0.2 * hit.score - (0.3 if q.wants_number else 0.0)
             out.append(Candidate(hit, rank, (s, e), score, cov, scored))
         return out
 

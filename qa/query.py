@@ -70,6 +70,7 @@ class Query:
     out_of_scope_year: int | None  # a year the report does not cover, asked about
     numbers: tuple[str, ...]  # numbers in the question other than years
     wants_number: bool  # a figure answers it (not a name, a place, a way)
+    may_want_number: bool  # "What was the X in 2022?": a figure if there is one
     compare: bool  # asks for two or more figures side by side
     period_explicit: bool  # names a year or a target: a figure of another period is wrong
     units: frozenset[str]  # units the question asks in ("%" for rates, "元" for money, ...)
@@ -145,6 +146,7 @@ def analyse(question: str) -> Query:
     else:
         wants_number = bool(_NUMBER_EN.search(q)) and not _ENTITY_EN.search(q)
         compare = bool(_COMPARE_EN.search(q))
+    maybe = not _ENTITY_EN.search(q) if lang == "en" else not _ENTITY_ZH.search(q)
     explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
     return Query(q, lang, years, question_period(q, lang, years), out, numbers,
-                 wants_number or compare, compare, explicit, unit_hints(q, lang))
+                 wants_number or compare, maybe, compare, explicit, unit_hints(q, lang))

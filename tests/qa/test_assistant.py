@@ -1,0 +1,117 @@
+"""The assistant on the real report: figures, periods, citations, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportqa.paths import CORPUS_DIR
+
+pytestmark = pytest.mark.model
+
+DOC = (CORPUS_DIR / "yongchuan-2022-2023.txt").read_text(encoding="utf-8")
+
+
+def _check_offsets(d: dict) -> None:
+    """Every citation is an exact slice and every figure sits verbatim in its citation."""
+    for c in d["citations"]:
+        assert DOC[c["start"]:c["end"]] == c["text"]
+        assert 0 <= c["quote_start"] < c["quote_end"] <= len(c["text"])
+    for f in d["figures"]:
+        assert DOC[f["start"]:f["end"]] == f["text"]
+        c = d["citations"][f["citation"]]
+        assert c["start"] <= f["start"] and f["end"] <= c["end"]
+
+
+# (question, verbatim figure expected first, its period). Chinese and English side by side.
+CASES = [
+    ("2022年粮食产量是多少？", "47.6万吨", "2022-actual"),
+    ("How much grain did Yongchuan produce in 2022?", "47.6万吨", "2022-actual"),
+    ("2022年新增5G基站多少个？", "1196个", "2022-actual"),
+    ("How many 5G base stations were added in 2022?", "1196个", "2022-actual"),
+    ("2023年地区生产总值增长目标是多少？", "7%以上", "2023-target"),
+    ("What is the 2023 GDP growth target?", "7%以上", "2023-target"),
+    ("2022年固定资产投资的预期目标是多少？", "8%左右", "2022-target"),
+    ("What GDP growth target had been set for 2022?", "7.5%以上", "2022-target"),
+]
+
+
+@pytest.mark.parametrize(("question", "figure", "period"), CASES)
+def test_figure_and_period(assistant, question: str, figure: str, period: str) -> None:  # noqa: ANN001
+    d = assistant.ask(question).to_dict()
+    assert not d["abstained"], d["answer"]
+    assert d["figures"][0]["text"] == figure
+    assert d["figures"][0]["period"] == period
+    _check_offsets(d)
+
+
+def test_chinese_answer_quotes_the_report(assistant) -> None:  # noqa: ANN001
+    d = assistant.ask("2022年粮食产量是多少？").to_dict()
+    assert d["lang"] == "zh" and "粮食产量达到47.6万吨" in d["answer"]
+    c = d["citations"][0]
+    assert "47.6万吨" in c["text"][c["quote_start"]:c["quote_end"]]
+
+
+def test_english_answer_renders_units(assistant) -> None:  # noqa: ANN001
+    d = assistant.ask("How much grain did Yongchuan produce in 2022?").to_dict()
+    assert d["lang"] == "en"
+    assert "476,000 tonnes" in d["answer"] and "47.6万吨" in d["answer"]
+    assert d["figures"][0]["value"] == 476000.0 and d["figures"][0]["unit"] == "吨"
+
+
+def test_table_row_answer_keeps_column_meaning(assistant) -> None:  # noqa: ANN001
+    d = assistant.ask("2022年社会消费品零售总额完成多少亿元？").to_dict()
+    assert d["figures"][0]["text"] == "509" and d["figures"][0]["value"] == 5.09e10
+    assert "509亿元" in d["answer"]
+
+
+@pytest.mark.parametrize("question", [
+    "What was Yongchuan's GDP in 2019?",
+    "2019年永川区地区生产总值是多少？",
+    "永川区的房价平均每平方米多少钱？",
+    "What is the mayor of Yongchuan's name?",
+    "2023年永川区粮食产量的目标是多少万吨？",  # only the 2022 result is stated
+])
+def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None:  # noqa: ANN001
+    d = assistant.ask(question).to_dict()
+    assert d["abstained"] is True and d["figures"] == []
+    assert d["answer"].startswith(("报告中没有找到", "The report does not state"))
+
+
+def test_answer_json_contract(assistant) -> None:  # noqa: ANN001
+    d = assistant.ask("2022年城镇新增就业多少人？", top_k=3, id="q1").to_dict()
+    assert list(d) == ["id", "question", "lang", "answer", "abstained", "figures",
+                       "citations", "timing_ms"]
+    assert d["id"] == "q1" and len(d["citations"]) == 3
+    assert {"text", "value", "unit", "label", "label_en", "period", "kind", "citation",
+            "start", "end"} <= set(d["figures"][0])
+    assert {"doc_id", "section", "text", "start", "end", "quote_start", "quote_end",
+            "score"} <= set(d["citations"][0])
+    assert d["timing_ms"]["total"] >= d["timing_ms"]["embed"] > 0
+
+
+def test_encode_query_is_the_model_call(assistant) -> None:  # noqa: ANN001
+    import numpy as np
+
+    v = assistant.encode_query("粮食产量")
+    w = assistant.embedder.encode_query(["粮食产量"])[0]
+    assert v.shape == (384,) and np.allclose(v, w)
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("", "empty"), ("   \n ", "empty"), ("x" * 501, "limit is 500"),
+    ("粮食\x00产量", "control"), ("2022", "only numbers or punctuation"), ("？？！", "only numbers"),
+])
+def test_bad_questions_are_value_errors(assistant, question: str, message: str) -> None:  # noqa: ANN001
+    with pytest.raises(ValueError, match=message):
+        assistant.ask(question)
+
+
+@pytest.mark.parametrize("top_k", [0, -1, 51, 2.5, True])
+def test_bad_top_k(assistant, top_k) -> None:  # noqa: ANN001
+    with pytest.raises(ValueError, match="top_k"):
+        assistant.ask("粮食产量", top_k=top_k)
+
+
+def test_mixed_language_question_is_answered_in_english(assistant) -> None:  # noqa: ANN001
+    d = assistant.ask("What was the 粮食产量 in 2022?").to_dict()
+    assert d["lang"] == "en" and d["figures"][0]["text"] == "47.6万吨"

@@ -50,6 +50,10 @@ class Segmenter:
     def add_word(self, word: str, freq: int | None = None) -> None:
         self._tok.add_word(word, freq)
 
+    def subwords(self, word: str) -> list[str]:
+        """Dictionary words of two or more characters inside `word` (体育赛事 → 体育, 赛事)."""
+        return [w for w in self._tok.lcut(word, cut_all=True) if len(w) >= 2 and w != word]
+
     def __call__(self, text: str) -> list[str]:
         out = []
         for tok in self._tok.lcut(_SPACE.sub(" ", text), HMM=False):

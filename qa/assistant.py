@@ -84,6 +84,7 @@ class Assistant:
             for p in bundle.passages
         }
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
+        self._corpus_text = "\n".join(d.text for d in bundle.documents.values()).lower()
         self._around = {
             (p.id, f.start): self._around_text(p, f)
             for p in bundle.passages for f in self._figures[p.id]
@@ -185,7 +186,9 @@ class Assistant:
     # -------------------------------------------------------------- answering
 
     def _answer(self, q: Query, terms: list[str], hits: list[Hit], top_k: int) -> Answer:
-        content = [t for t in terms if t not in INTENT_TERMS] or terms
+        # Only what the question is about counts as evidence; a question that names
+        # nothing but a year and "how many" has no subject the report could cover.
+        content = [t for t in terms if t not in INTENT_TERMS]
         extra = self._unmatched_weight(q)
         cands = [c for rank, h in enumerate(hits)
                  for c in self._candidates(q, content, h, rank, extra)]
@@ -214,10 +217,15 @@ class Assistant:
         numeric = q.wants_number or q.may_want_number
         figs_all = self._figures[p.id] if numeric else []
         out = []
+        prev_tokens: frozenset[str] = frozenset()
         for s, e, sent_tokens in self._sentences[p.id]:
             sent = p.text[s:e]
             cov_sent = coverage(content, sent_tokens, self.weights, sent, extra).score
-            cov = max(cov_sent, 0.6 * cov_sent + 0.4 * cov_ctx)
+            # A report names its subject in one sentence and gives the figure in the
+            # next ("…页岩气…。全年产气5.4亿立方米"): the previous sentence counts too.
+            cov_win = coverage(content, sent_tokens | prev_tokens, self.weights, "", extra).score
+            prev_tokens = sent_tokens
+            cov = max(cov_sent, 0.8 * cov_win, 0.6 * cov_sent + 0.4 * cov_ctx)
             if not numeric:
                 score = 0.7 * cov + 0.3 * hit.score + 0.1 * (q.period in self._periods[row])
                 out.append(Candidate(hit, rank, (s, e), score, cov, []))
@@ -229,6 +237,8 @@ class Assistant:
                 top = scored[0]
                 score = (0.4 * cov + 0.4 * top.relevance + 0.2 * hit.score
                          + 0.15 * top.period_ok + 0.1 * top.unit_ok)
+                if q.period_explicit and not q.compare and not top.period_ok:
+                    score -= 0.5  # a figure of another year is the worst answer
             else:  # a sentence without figures cannot answer "how many"
                 score = 0.4 * cov + 0.2 * hit.score - (0.3 if q.wants_number else 0.0)
             out.append(Candidate(hit, rank, (s, e), score, cov, scored))
@@ -293,11 +303,24 @@ class Assistant:
             return table_row_figures(p, self.glossary)
         return extract_figures(p.text, p.start, p.period, glossary=self.glossary)
 
+    def absent_terms(self, content: list[str]) -> list[str]:
+        """Question terms the report never uses, not even as their parts
+        (房价, 常住人口, 区长): the question is about something it does not cover."""
+        def absent(t: str) -> bool:
+            if len(t) < 2 or t in self._corpus_text or t.isdigit():
+                return False
+            parts = self.segment.subwords(t)
+            return not parts or not all(w in self._corpus_text for w in parts)
+        return [t for t in content if absent(t)]
+
     def _abstain_reason(self, q: Query, content: list[str], best: Candidate | None) -> str | None:
         if q.out_of_scope_year is not None:
             return f"year {q.out_of_scope_year}"
         if not content:
             return "no terms"
+        missing = self.absent_terms(content)
+        if missing:
+            return "absent " + "、".join(missing)
         if best is None or best.coverage < self.settings.min_coverage:
             return "low coverage"
         if q.wants_number:

@@ -35,7 +35,11 @@ _REASONS_ZH = {
 
 def abstention(q: Query, reason: str, citations: list[Citation]) -> Answer:
     """"The report does not say" is an answer: say why, keep what was looked at."""
-    if reason.startswith("year "):
+    if reason.startswith("absent "):
+        terms = reason.split(" ", 1)[1]
+        text = (f"{ABSTAIN_ZH}：报告中没有提到“{terms}”。" if q.lang == "zh" else
+                f"{ABSTAIN_EN}: it never mentions {terms}.")
+    elif reason.startswith("year "):
         year = reason.split()[1]
         text = (f"{ABSTAIN_ZH}：报告只涉及2022年执行情况和2023年计划，没有{year}年的数据。"
                 if q.lang == "zh" else

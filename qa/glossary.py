@@ -59,15 +59,49 @@ class Entry:
     kind: str
 
 
+# Words the suffix rules of `singular` get wrong: words in -s that are not
+# plurals ("does", "news", "series"), and plurals the rules would mangle
+# ("buses" -> "buse", "analyses" -> "analyse", "movies" -> "movy").
+_SINGULAR_EXCEPTIONS = {
+    **{w: w for w in (
+        "does", "news", "series", "species", "means", "always", "perhaps", "whereas",
+        "overseas", "bias", "alias", "atlas", "canvas", "pancreas", "christmas", "texas",
+        "kansas", "arkansas", "vegas", "thomas", "douglas", "nicholas", "lucas",
+    )},
+    "goes": "go", "buses": "bus", "minibuses": "minibus", "gases": "gas", "biases": "bias",
+    "statuses": "status", "bonuses": "bonus", "campuses": "campus", "viruses": "virus",
+    "censuses": "census", "surpluses": "surplus", "focuses": "focus", "syllabuses": "syllabus",
+    "analyses": "analysis", "crises": "crisis", "theses": "thesis", "diagnoses": "diagnosis",
+    "hypotheses": "hypothesis", "syntheses": "synthesis", "emphases": "emphasis",
+    "movies": "movie", "cookies": "cookie", "calories": "calorie", "zombies": "zombie",
+    "rookies": "rookie", "selfies": "selfie", "smoothies": "smoothie", "brownies": "brownie",
+    "heroes": "hero", "potatoes": "potato", "tomatoes": "tomato", "echoes": "echo",
+    "volcanoes": "volcano", "quizzes": "quiz", "headaches": "headache", "caches": "cache",
+    "niches": "niche", "avalanches": "avalanche", "indices": "index", "matrices": "matrix",
+    "appendices": "appendix", "lives": "life", "wives": "wife", "knives": "knife",
+    "halves": "half", "shelves": "shelf", "leaves": "leaf", "wolves": "wolf",
+    "thieves": "thief", "selves": "self", "children": "child", "women": "woman",
+    "men": "man", "teeth": "tooth", "feet": "foot", "mice": "mouse", "geese": "goose",
+}
+
+
 def singular(word: str) -> str:
-    """A light English singulariser, applied to questions and glossary alike."""
+    """A light English singulariser, applied to questions and glossary alike.
+
+    "stations" -> "station", "companies" -> "company", "classes" -> "class",
+    "areas" -> "area"; words that only look plural stay ("does", "news",
+    "status", "analysis", "gas"). It needs to be consistent more than right:
+    a question and a glossary entry meet on the same form.
+    """
+    if word in _SINGULAR_EXCEPTIONS:
+        return _SINGULAR_EXCEPTIONS[word]
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+    if word.endswith(("ches", "shes", "xes", "sses", "zzes")):
         return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is", "as")):
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 

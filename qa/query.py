@@ -58,7 +58,7 @@ INTENT_TERMS = frozenset(
     "哪些 哪家 哪个 哪 情况 要求 怎样 主要 重点 全区 永川 永川区 重庆 重庆市 区 共 总共 一共 "
     "累计 年度 全年 提高 提升 规模 数量 相比 比较 对比 更快 更 快 哪个 较 达 约 人 亿元 万元 元 "
     "个 家 项".split()
-)
+) | {f"{a}{b}" for a in "几哪两多" for b in "个家项所座条名人次年种类批处件位户"}
 
 
 @dataclass(frozen=True)
@@ -142,10 +142,12 @@ def analyse(question: str) -> Query:
     numbers = tuple(n for n in _NUMBER.findall(q) if not (len(n) == 4 and int(float(n)) in years))
     if lang == "zh":
         wants_number = bool(_NUMBER_ZH.search(q)) and not _ENTITY_ZH.search(q)
-        compare = bool(_COMPARE_ZH.search(q))
+        # Two questions in one ("是多少，增长了多少") want both figures, like a comparison.
+        compare = bool(_COMPARE_ZH.search(q)) or len(re.findall(r"多少|几", q)) >= 2
     else:
         wants_number = bool(_NUMBER_EN.search(q)) and not _ENTITY_EN.search(q)
-        compare = bool(_COMPARE_EN.search(q))
+        asks = re.findall(r"\b(how many|how much|what|by how much)\b", q, re.I)
+        compare = bool(_COMPARE_EN.search(q)) or len(asks) >= 2
     maybe = not _ENTITY_EN.search(q) if lang == "en" else not _ENTITY_ZH.search(q)
     explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
     return Query(q, lang, years, question_period(q, lang, years), out, numbers,

@@ -45,7 +45,11 @@ class Embedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
+
+        # Loading is one step of a command; its per-tensor progress bar is noise.
+        transformers.utils.logging.disable_progress_bar()
 
         if self.threads:
             torch.set_num_threads(self.threads)

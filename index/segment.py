@@ -25,6 +25,7 @@ STOPWORDS = frozenset(
 )
 _KEEP = re.compile(r"[\w%％.]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.])(\d+(?:\.\d+)?)(?![A-Za-z0-9.])")
 
 
 def userdict_checksum(path: Path = USERDICT) -> str:
@@ -56,9 +57,14 @@ class Segmenter:
 
     def __call__(self, text: str) -> list[str]:
         out = []
-        for tok in self._tok.lcut(_SPACE.sub(" ", text), HMM=False):
-            tok = tok.strip().lower()
-            if not tok or tok in STOPWORDS or not _KEEP.search(tok):
+        # jieba cuts "5.4" into "5", ".", "4": numbers are kept whole, so that a
+        # number in a question matches the same number in a passage exactly.
+        for i, part in enumerate(_NUMBER.split(_SPACE.sub(" ", text))):
+            if i % 2:
+                out.append(part)
                 continue
-            out.append(tok)
+            for tok in self._tok.lcut(part, HMM=False):
+                tok = tok.strip().lower()
+                if tok and tok not in STOPWORDS and _KEEP.search(tok):
+                    out.append(tok)
         return out

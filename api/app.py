@@ -1,0 +1,118 @@
+"""The FastAPI application: `create_app(settings)`; the model loads in its lifespan.
+
+    uvicorn --factory api.app:create_app     # or: reportqa serve
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import API_KEY_HEADER
+from api.middleware import BodyLimitMiddleware
+from api.openapi import install_openapi
+from api.routers import ask, documents, health, search
+from api.settings import ServeSettings
+from api.state import Loader, ModelState, load_assistant
+from reportqa import __version__
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# The chat page runs only its own script and talks only to its own origin: even a
+# bug that put report or user text into HTML could not run injected code.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+DESCRIPTION = """Questions and answers over the Yongchuan District 2022/2023 development
+plan report, in Chinese or English. Every answer carries verbatim figures and
+citations with character offsets into the document text (`GET /api/documents/{id}`),
+so any client can check them.
+"""
+
+
+def create_app(settings: ServeSettings | None = None, loader: Loader | None = None) -> FastAPI:
+    """The app; `loader` (tests) hands in an already loaded assistant, not owned by the app."""
+    settings = settings or ServeSettings()
+    state = ModelState(loader or (lambda: load_assistant(settings)), owned=loader is None)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log.info("reportqa: serving %s (chat page; API under /api/, docs at /docs)", settings.url)
+        if settings.background_load:
+            state.start()
+        else:
+            await run_in_threadpool(state.load)  # a failure stops start-up
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(title="reportqa", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.model = state
+    for r in (ask.router, search.router, documents.router, health.router):
+        app.include_router(r)
+    _add_middleware(app, settings)
+    _add_pages(app)
+    install_openapi(app)
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: ServeSettings) -> None:
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        # Added last, so outermost: a 413 or 401 still carries CORS headers and a
+        # browser client on another origin can read its message.
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type", API_KEY_HEADER], max_age=600)
+
+
+def _add_pages(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def chat_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
+
+    swagger = _swagger_assets()
+    if swagger is not None:
+        app.mount("/docs-static", StaticFiles(directory=swagger), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        # Served from the swagger-ui-bundle package when installed: no CDN needed.
+        kw: dict[str, Any] = {} if swagger is None else {
+            "swagger_js_url": "/docs-static/swagger-ui-bundle.js",
+            "swagger_css_url": "/docs-static/swagger-ui.css",
+            "swagger_favicon_url": "/docs-static/favicon-32x32.png",
+        }
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json",
+                                   title="reportqa API", **kw)
+
+
+def _swagger_assets() -> Path | None:
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:
+        return None
+    path = Path(str(swagger_ui_path))
+    return path if (path / "swagger-ui-bundle.js").is_file() else None

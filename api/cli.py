@@ -1,0 +1,61 @@
+"""`reportqa serve`: build what is missing, then run the app under uvicorn (1 process).
+
+Flags override the `REPORTQA_*` environment (see `api.settings.ServeSettings`);
+imports happen inside the command so `reportqa --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_serve_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve", help="serve the chat page and the HTTP API",
+        description="Serve the chat page at /, the API under /api/ and its docs at /docs. "
+                    "Other settings come from the environment: REPORTQA_API_KEY, "
+                    "REPORTQA_CORS_ORIGINS, REPORTQA_MAX_BODY_BYTES, REPORTQA_TORCH_THREADS.")
+    p.add_argument("--host", help="address to listen on (env REPORTQA_HOST; default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (env REPORTQA_PORT; default 8000)")
+    p.add_argument("--index", help="index folder (env REPORTQA_INDEX; default data/index)")
+    p.add_argument("--model", help="embedding model (env REPORTQA_MODEL; default: the index's)")
+    p.add_argument("--access-log", action="store_true", help="log every request")
+    p.set_defaults(func=cmd_serve)
+
+
+def serve_settings(args: argparse.Namespace):  # noqa: ANN201 - ServeSettings, imported lazily
+    from pydantic import ValidationError
+
+    from api.settings import ServeSettings
+    from reportqa.cli import UserError
+
+    overrides = {k: getattr(args, k) for k in ("host", "port", "index", "model")
+                 if getattr(args, k, None) is not None}
+    try:
+        return ServeSettings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise UserError(f"bad setting {where}: {first['msg']}") from exc
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from api.app import create_app
+    from reportqa.cli import cmd_setup
+    from reportqa.paths import default_model
+
+    settings = serve_settings(args)
+    # The model folder and the index are built once, here, never per request.
+    setup = argparse.Namespace(model=settings.model or default_model(), index=settings.index)
+    status = cmd_setup(setup)
+    if status:
+        return status
+    logging.getLogger("api").setLevel(logging.INFO)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, workers=1,
+                access_log=args.access_log, log_level="info", timeout_graceful_shutdown=5)
+    return 0

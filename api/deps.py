@@ -1,0 +1,62 @@
+"""Dependencies of the routers, as `Annotated[..., Depends(...)]` aliases.
+
+They are `async def` on purpose: they only read app state, and a sync
+dependency would cost each request an extra hop through the threadpool.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.security import APIKeyHeader
+
+from api.settings import ServeSettings
+from api.state import ModelState
+from qa.assistant import Assistant
+
+API_KEY_HEADER = "X-API-Key"
+_api_key = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
+                        description="needed when the server was started with REPORTQA_API_KEY")
+
+
+async def get_settings(request: Request) -> ServeSettings:
+    return request.app.state.settings
+
+
+async def get_model_state(request: Request) -> ModelState:
+    return request.app.state.model
+
+
+SettingsDep = Annotated[ServeSettings, Depends(get_settings)]
+ModelStateDep = Annotated[ModelState, Depends(get_model_state)]
+
+
+async def get_assistant(state: ModelStateDep) -> Assistant:
+    if state.assistant is None:
+        detail = (f"the model could not be loaded: {state.error}" if state.error
+                  else "the model and index are still loading; try again in a few seconds")
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=detail,
+                            headers={"Retry-After": "5"})
+    return state.assistant
+
+
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+
+
+async def require_api_key(settings: SettingsDep,
+                          key: Annotated[str | None, Security(_api_key)] = None) -> None:
+    expected = settings.api_key
+    if expected is None:
+        return
+    # Constant-time comparison: the key must not leak through response timing.
+    secret = expected.get_secret_value().encode()
+    if key is None or not secrets.compare_digest(key.encode(), secret):
+        what = "missing" if key is None else "wrong"
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED,
+                            detail=f"{what} API key: send it in the {API_KEY_HEADER} header",
+                            headers={"WWW-Authenticate": "API-Key"})
+
+
+ApiKey = Depends(require_api_key)

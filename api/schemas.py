@@ -1,0 +1,193 @@
+"""Request and response models of the HTTP API: the answer JSON, described fully.
+
+Requests are strict: unknown fields, a number where a string belongs or
+`"5"`/`2.5`/`true` for `top_k` are 422s, with pydantic's message saying which
+field was wrong. Responses mirror `reportqa.types.Answer.to_dict()` field by
+field, so the OpenAPI document at /docs is the contract other apps read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from qa.query import MAX_QUESTION_CHARS, validate_question
+
+TopK = Annotated[int, Field(strict=True, ge=1, le=50,
+                            description="how many citations (passages) to return, 1-50")]
+
+EXAMPLES_ZH = "2022年粮食产量是多少？"
+EXAMPLES_EN = "How many 5G base stations were added in 2022?"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------------- requests
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"question": EXAMPLES_ZH},
+                                        {"question": EXAMPLES_EN, "top_k": 3}]},
+    )
+
+    question: str = Field(
+        strict=True,
+        description="the question, in Chinese or English",
+        # Documented for clients and fuzzers; enforced (on the stripped text) below.
+        json_schema_extra={"minLength": 1, "maxLength": MAX_QUESTION_CHARS},
+    )
+    top_k: TopK = 5
+    id: str | None = Field(default=None, strict=True, max_length=200,
+                           description="echoed back in the answer, to match answers to questions")
+
+    @field_validator("question")
+    @classmethod
+    def _valid_question(cls, value: str) -> str:
+        validate_question(value)  # the assistant's own rules and messages
+        return value
+
+
+# --------------------------------------------------------------------- responses
+
+Period = Literal["2022-actual", "2022-target", "2023-target", ""]
+
+
+class FigureOut(_Out):
+    """A number as the report states it; ``document.text[start:end] == text``."""
+
+    text: str = Field(description="verbatim from the report, e.g. 47.6万吨")
+    value: float = Field(description="the number in base units, e.g. 476000")
+    unit: str = Field(description="base unit, e.g. 吨, 元, %, 个")
+    label: str = Field(description="what it measures, in Chinese (e.g. 粮食产量)")
+    label_en: str = Field(description="what it measures, in English (e.g. grain output)")
+    period: Period = Field(description="the period the figure speaks of")
+    kind: str = Field(description="total | growth | target | count | share | ratio | other")
+    start: int = Field(description="offset of the figure in the document text")
+    end: int = Field(description="end offset (exclusive) in the document text")
+    citation: int = Field(description="index into `citations` of the passage holding it")
+    qualifier: str = Field(description="以上 / 左右 / 余 / 超 / 突破 / 近 … or empty")
+    text_en: str = Field(description="the figure rendered for English readers")
+
+
+class CitationOut(_Out):
+    """A supporting passage: ``document.text[start:end] == text``."""
+
+    doc_id: str = Field(description="the document, see GET /api/documents/{id}")
+    section: str = Field(description="section path, e.g. 一、… / （二）…")
+    text: str = Field(description="the passage, verbatim")
+    start: int = Field(description="offset of the passage in the document text")
+    end: int = Field(description="end offset (exclusive) in the document text")
+    quote_start: int = Field(description="start of the supporting sentence, inside `text`")
+    quote_end: int = Field(description="end of the supporting sentence, inside `text`")
+    score: float = Field(description="retrieval score (hybrid BM25 + dense)")
+    passage_id: str = Field(description="stable passage id")
+    period: Period = Field(description="the period the passage speaks of")
+
+
+class Timing(_Out):
+    total: float = Field(description="milliseconds for the whole answer")
+    embed: float
+    retrieve: float
+    answer: float
+
+
+class _AnswerHead(_Out):
+    id: str | None = Field(default=None, description="the request's id, when it gave one")
+    question: str
+    lang: Literal["zh", "en"] = Field(description="the language of the question and answer")
+    answer: str = Field(description="the answer in the question's language")
+    abstained: bool = Field(description="true when the report does not state the answer")
+    timing_ms: Timing
+
+
+class AnswerOut(_AnswerHead):
+    """The answer JSON (`Answer.to_dict()`)."""
+
+    figures: list[FigureOut]
+    citations: list[CitationOut]
+
+
+class AnswerEvent(_AnswerHead):
+    """`event: answer` of the stream: the answer without its figures and citations."""
+
+    citations: int = Field(description="how many `citation` events follow")
+    figures: int = Field(description="how many `figure` events follow the citations")
+
+
+class CitationEvent(_Out):
+    index: int = Field(description="the citation's number (0-based); figures point at it")
+    citation: CitationOut
+
+
+class FigureEvent(_Out):
+    index: int
+    figure: FigureOut
+
+
+class DoneEvent(_Out):
+    citations: int = Field(description="citation events sent")
+    figures: int = Field(description="figure events sent")
+
+
+class ErrorOut(_Out):
+    detail: str = Field(description="what went wrong, in words")
+
+
+class SearchHitOut(_Out):
+    rank: int = Field(description="1 for the best passage")
+    score: float
+    passage_id: str
+    doc_id: str
+    section: str
+    period: Period
+    kind: str = Field(description="paragraph | table_row | list_item | heading")
+    start: int = Field(description="offset of the passage in the document text")
+    end: int
+    text: str
+
+
+class SearchOut(_Out):
+    query: str
+    top_k: int
+    hits: list[SearchHitOut]
+
+
+class DocumentSummary(_Out):
+    id: str
+    title: str
+    chars: int = Field(description="length of the text in characters (offsets index it)")
+
+
+class DocumentList(_Out):
+    documents: list[DocumentSummary]
+
+
+class DocumentOut(_Out):
+    id: str
+    title: str
+    text: str = Field(description="the full text; citation and figure offsets index it")
+
+
+class HealthOut(_Out):
+    status: Literal["ok"] = "ok"
+    version: str
+
+
+class ReadyOut(_Out):
+    ready: bool
+    detail: str = ""
+    model: str | None = None
+    passages: int | None = None
+    documents: int | None = None
+    load_seconds: float | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "API key missing or wrong (when one is configured)"},
+    413: {"model": ErrorOut, "description": "request body over the size limit"},
+    503: {"model": ErrorOut, "description": "the model and index are still loading"},
+}

@@ -1,0 +1,66 @@
+"""The service's settings: one class, read from `REPORTQA_*` environment variables.
+
+    REPORTQA_HOST=0.0.0.0 REPORTQA_PORT=8080 REPORTQA_API_KEY=s3cret reportqa serve
+
+`REPORTQA_INDEX` and `REPORTQA_MODEL` are the same variables the rest of the
+CLI reads (see `reportqa.paths`). Lists (`REPORTQA_CORS_ORIGINS`) take either
+JSON (`["http://a", "http://b"]`) or a comma-separated string.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from reportqa.paths import default_index_dir
+
+
+class ServeSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTQA_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    index: str = Field(default_factory=lambda: str(default_index_dir()),
+                       description="index folder")
+    model: str | None = Field(
+        default=None, description="embedding model; default: the one the index was built with")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins allowed to call the API from a browser")
+    api_key: SecretStr | None = Field(
+        default=None, description="when set, every /api/ route but health needs X-API-Key")
+    max_body_bytes: int = Field(default=16 * 1024, ge=256,
+                                description="request bodies above this get 413")
+    batch_embed: bool = Field(
+        default=True, description="coalesce concurrent query embeddings into one model call")
+    # One torch thread: the model runs on one worker thread (see api.batching) and the
+    # request threads need the other core. Measured on 2 cores under load: a query
+    # embedding took ~30 ms with 1 thread, ~350 ms with 2 (the threads spin-wait).
+    torch_threads: int | None = Field(
+        default=1, ge=1, description="torch intra-op threads; unset/None: torch's own choice")
+    background_load: bool = Field(
+        default=True, description="answer /api/health while the model loads (ready says 503)")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [o.strip() for o in text.split(",") if o.strip()]
+        return value
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, value: object) -> object:
+        # REPORTQA_API_KEY= (set but empty) means "no key", not "the empty key".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"

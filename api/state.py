@@ -1,0 +1,93 @@
+"""The assistant every request shares: loaded once at start-up, closed at shutdown."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from api.settings import ServeSettings
+
+if TYPE_CHECKING:
+    from qa import Assistant
+
+log = logging.getLogger(__name__)
+
+Loader = Callable[[], "Assistant"]
+
+
+def load_assistant(settings: ServeSettings) -> Assistant:
+    """The index and model of `settings`, with query embeddings batched across requests."""
+    if settings.torch_threads:
+        import torch
+
+        torch.set_num_threads(settings.torch_threads)
+    from qa import Assistant
+
+    base = Assistant.load(index_dir=settings.index, model=settings.model)
+    if not settings.batch_embed:
+        return base
+    from api.batching import BatchingEmbedder
+    from index.embed import Embedder
+
+    # Same bundle, segmenter and glossary; only the embedder is wrapped (duck-typed:
+    # the same encode_query, every other attribute delegated).
+    embedder = cast(Embedder, BatchingEmbedder(base.embedder))
+    return Assistant(base.bundle, embedder, base.segment, base.glossary, base.settings)
+
+
+class ModelState:
+    """Holds the assistant once loaded, or why it is not (yet)."""
+
+    def __init__(self, loader: Loader, owned: bool = True) -> None:
+        self._loader = loader
+        self._owned = owned  # an assistant handed in (tests) is closed by its owner
+        self._thread: threading.Thread | None = None
+        self._done = threading.Event()
+        self.assistant: Assistant | None = None
+        self.error: str | None = None
+        self.load_seconds: float | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.assistant is not None
+
+    def start(self) -> None:
+        """Load on a background thread, so liveness answers while the model loads."""
+        self._thread = threading.Thread(target=self._load_logged, name="reportqa-load",
+                                        daemon=True)
+        self._thread.start()
+
+    def load(self) -> None:
+        """Load now, in this thread; the loader's errors propagate."""
+        t0 = time.perf_counter()
+        try:
+            self.assistant = self._loader()
+            self.load_seconds = round(time.perf_counter() - t0, 2)
+        finally:
+            self._done.set()
+        bundle = self.assistant.bundle
+        log.info("model and index loaded in %.1fs (%d passages): ready", self.load_seconds,
+                 len(bundle.passages))
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once loaded; False on timeout or when loading failed."""
+        self._done.wait(timeout)
+        return self.ready
+
+    def close(self) -> None:
+        if not self._owned:
+            return
+        embedder = getattr(self.assistant, "embedder", None)
+        close = getattr(embedder, "close", None)
+        if callable(close):
+            close()
+
+    def _load_logged(self) -> None:
+        try:
+            self.load()
+        except Exception as exc:  # noqa: BLE001 - a thread's error is otherwise lost; /api/ready reports it
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.error("could not load the model and index: %s", self.error)

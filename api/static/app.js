@@ -1,0 +1,375 @@
+// The chat page: asks /api/ask/stream, shows the answer, its figures and citations.
+// Every piece of text from the report or the user goes in as text (textContent,
+// createTextNode), never as HTML.
+"use strict";
+
+const EXAMPLES = [
+  "2022年粮食产量是多少？",
+  "How many 5G base stations were added in 2022?",
+  "What GDP growth target had been set for 2022?",
+  "2023年地区生产总值的增长目标是多少？",
+  "What was Yongchuan's GDP in 2019?",
+];
+
+const WORDS = {
+  zh: {
+    figures: "数据", sources: "出处", abstained: "报告未说明", passage: "出处",
+    periods: { "2022-actual": "2022年完成", "2022-target": "2022年目标", "2023-target": "2023年目标", "": "" },
+    chars: "字符", unit: "单位", thinking: "正在查找…",
+  },
+  en: {
+    figures: "Figures", sources: "Sources", abstained: "Not stated in the report", passage: "Source",
+    periods: { "2022-actual": "2022 result", "2022-target": "2022 target", "2023-target": "2023 target", "": "" },
+    chars: "chars", unit: "unit", thinking: "Looking it up…",
+  },
+};
+
+const KEY_STORE = "reportqa-api-key";
+const $ = (id) => document.getElementById(id);
+
+// ------------------------------------------------------------------ helpers
+
+/** An element with a class and text (as text, never HTML). */
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+/** Slice by code points: the server's offsets count characters, not UTF-16 units. */
+function cpSlice(chars, start, end) {
+  return chars.slice(Math.max(0, start), Math.max(0, end)).join("");
+}
+
+function apiKey() {
+  const params = new URLSearchParams(location.search);
+  const key = params.get("key");
+  if (key) {
+    sessionStorage.setItem(KEY_STORE, key);
+    params.delete("key");
+    const query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+  }
+  return sessionStorage.getItem(KEY_STORE);
+}
+
+function headers(json) {
+  const h = json ? { "Content-Type": "application/json" } : {};
+  const key = apiKey();
+  if (key) h["X-API-Key"] = key;
+  return h;
+}
+
+/** A readable message from an error response: FastAPI's {detail} in its two shapes. */
+async function errorMessage(response) {
+  let detail = null;
+  try {
+    detail = (await response.json()).detail;
+  } catch (_) { /* not JSON */ }
+  if (Array.isArray(detail)) {
+    detail = detail.map((d) => {
+      const where = (d.loc || []).filter((p) => p !== "body").join(".");
+      const why = d.ctx && typeof d.ctx.error === "string" ? `${d.msg}: ${d.ctx.error}` : d.msg;
+      return where ? `${where}: ${why}` : why;
+    }).join("; ");
+  }
+  const prefix = {
+    401: "API key needed (open the page with ?key=…)",
+    413: "Question too long",
+    422: "Invalid question",
+    503: "Not ready",
+  }[response.status] || `Error ${response.status}`;
+  return detail ? `${prefix}: ${detail}` : prefix;
+}
+
+// ------------------------------------------------------------------ streaming
+
+/** Yields {event, data} from a text/event-stream response body. */
+async function* sseEvents(response) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) buffer += decoder.decode(value, { stream: true });
+    buffer = buffer.replace(/\r\n?/g, "\n");
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let event = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith(":")) continue; // keep-alive comment
+        const colon = line.indexOf(":");
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const val = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") event = val;
+        else if (field === "data") data.push(val);
+      }
+      if (data.length) yield { event, data: JSON.parse(data.join("\n")) };
+    }
+    if (done) return;
+  }
+}
+
+/** Asks the stream; calls view.answer/citation/figure/done; throws Error(message). */
+async function ask(question, view) {
+  let response;
+  try {
+    response = await fetch("/api/ask/stream", {
+      method: "POST", headers: headers(true), body: JSON.stringify({ question }),
+    });
+  } catch (_) {
+    throw new Error("Could not reach the server / 无法连接服务器");
+  }
+  if (!response.ok) throw new Error(await errorMessage(response));
+  let finished = false;
+  for await (const { event, data } of sseEvents(response)) {
+    if (event === "answer") view.answer(data);
+    else if (event === "citation") view.citation(data.index, data.citation);
+    else if (event === "figure") view.figure(data.index, data.figure);
+    else if (event === "error") throw new Error(data.detail);
+    else if (event === "done") { view.done(data); finished = true; }
+  }
+  if (!finished) throw new Error("The answer was cut off; please ask again / 回答中断，请重试");
+}
+
+// ------------------------------------------------------------------ rendering
+
+class AnswerView {
+  constructor(item) {
+    this.item = item;
+    this.bubble = item.querySelector(".bubble");
+    this.citations = [];
+    this.figures = [];
+  }
+
+  answer(a) {
+    this.data = a;
+    this.words = WORDS[a.lang] || WORDS.en;
+    this.bubble.textContent = "";
+    this.item.classList.toggle("abstained", a.abstained);
+    this.item.lang = a.lang === "zh" ? "zh-CN" : "en";
+    if (a.abstained) {
+      const badge = el("span", "badge");
+      badge.append(el("span", "icon", "∅"), document.createTextNode(" " + this.words.abstained));
+      this.bubble.append(badge);
+    }
+    this.bubble.append(el("p", "answer", a.answer));
+    this.figList = el("ul", "figures");
+    this.citeList = el("ol", "citations");
+    this.figHead = el("h3", "list-head", this.words.figures);
+    this.citeHead = el("h3", "list-head", this.words.sources);
+    this.figHead.hidden = this.figList.hidden = true;
+    this.citeHead.hidden = this.citeList.hidden = true;
+    this.bubble.append(this.figHead, this.figList, this.citeHead, this.citeList);
+  }
+
+  citation(index, c) {
+    this.citations[index] = c;
+    const li = el("li", "citation-item");
+    const button = el("button", "citation");
+    button.type = "button";
+    button.dataset.index = String(index);
+    const parts = c.section.split(" / ");
+    button.append(
+      el("span", "num", `[${index + 1}]`),
+      el("span", "where", parts[parts.length - 1] || "—"),
+      el("span", "quote", cpSlice(Array.from(c.text), c.quote_start, c.quote_end)),
+    );
+    button.addEventListener("click", () => showPassage(this, index));
+    li.append(button);
+    this.citeList.append(li);
+    this.citeHead.hidden = this.citeList.hidden = false;
+  }
+
+  figure(index, f) {
+    this.figures[index] = f;
+    const w = this.words;
+    const li = el("li", "figure");
+    li.append(el("span", "value", f.text));
+    if (this.data.lang === "en" && f.text_en) li.append(el("span", "value-en", f.text_en));
+    li.append(el("span", "label", this.data.lang === "en" ? f.label_en || f.label : f.label));
+    if (f.unit) li.append(el("span", "chip unit", `${w.unit}: ${f.unit}`));
+    if (f.period) li.append(el("span", "chip period", w.periods[f.period] || f.period));
+    const ref = el("button", "ref", `[${f.citation + 1}]`);
+    ref.type = "button";
+    ref.title = w.sources;
+    ref.addEventListener("click", () => showPassage(this, f.citation));
+    li.append(ref);
+    this.figList.append(li);
+    this.figHead.hidden = this.figList.hidden = false;
+  }
+
+  done(counts) {
+    this.item.classList.remove("pending");
+    const got = this.citations.filter(Boolean).length;
+    if (counts.citations !== got) this.fail(`${counts.citations - got} citation(s) were lost`);
+  }
+
+  fail(message) {
+    this.item.classList.remove("pending");
+    this.item.classList.add("error");
+    this.bubble.append(el("p", "error-text", message));
+  }
+}
+
+/** Text of a passage with its quote and figures marked, offsets relative to the passage. */
+function markedPassage(c, figures) {
+  const chars = Array.from(c.text);
+  const marks = figures
+    .map((f) => ({ s: f.start - c.start, e: f.end - c.start, f }))
+    .filter((m) => m.e > m.s && m.s >= 0 && m.e <= chars.length)
+    .sort((a, b) => a.s - b.s);
+  const box = document.createDocumentFragment();
+  function fill(parent, from, to) {
+    let pos = from;
+    for (const m of marks) {
+      const s = Math.max(m.s, pos), e = Math.min(m.e, to);
+      if (s >= e) continue;
+      if (s > pos) parent.append(document.createTextNode(cpSlice(chars, pos, s)));
+      const mark = el("mark", "figure-mark", cpSlice(chars, s, e));
+      mark.title = `${m.f.label_en || m.f.label}`;
+      parent.append(mark);
+      pos = e;
+    }
+    if (to > pos) parent.append(document.createTextNode(cpSlice(chars, pos, to)));
+  }
+  const qs = Math.min(Math.max(0, c.quote_start), chars.length);
+  const qe = Math.min(Math.max(qs, c.quote_end), chars.length);
+  fill(box, 0, qs);
+  const quote = el("mark", "quote-mark");
+  fill(quote, qs, qe);
+  box.append(quote);
+  fill(box, qe, chars.length);
+  return box;
+}
+
+function showPassage(view, index) {
+  const c = view.citations[index];
+  if (!c) return;
+  const w = view.words;
+  const figures = view.figures.filter((f) => f && f.citation === index);
+  $("panel-title").textContent = `${w.passage} [${index + 1}]`;
+  const path = $("panel-section");
+  path.textContent = "";
+  c.section.split(" / ").forEach((part, i) => {
+    if (i) path.append(el("span", "sep", " › "));
+    path.append(el("span", "crumb", part));
+  });
+  $("panel-meta").textContent =
+    `${c.doc_id} · ${w.chars} ${c.start}–${c.end}` + (c.period ? ` · ${w.periods[c.period] || c.period}` : "");
+  const text = $("panel-text");
+  text.textContent = "";
+  text.lang = "zh-CN";
+  text.append(markedPassage(c, figures));
+  const list = $("panel-figures");
+  list.textContent = "";
+  for (const f of figures) {
+    const li = el("li");
+    li.append(el("mark", "figure-mark", f.text),
+      el("span", "offsets", ` @ ${f.start - c.start}–${f.end - c.start}`),
+      el("span", "label", ` ${view.data.lang === "en" ? f.label_en || f.label : f.label}`));
+    list.append(li);
+  }
+  const panel = $("panel");
+  panel.hidden = false;
+  document.body.classList.add("panel-open");
+  $("panel-close").focus();
+}
+
+function closePanel() {
+  $("panel").hidden = true;
+  document.body.classList.remove("panel-open");
+}
+
+// ------------------------------------------------------------------ conversation
+
+let busy = false;
+
+async function send(question) {
+  question = question.trim();
+  if (!question || busy) return;
+  busy = true;
+  $("send").disabled = true;
+  $("intro").classList.add("compact");
+  const log = $("log");
+  const mine = el("li", "msg user");
+  mine.append(el("div", "bubble", question));
+  const theirs = el("li", "msg bot pending");
+  theirs.append(el("div", "bubble", /[\u4e00-\u9fff]/.test(question) ? WORDS.zh.thinking : WORDS.en.thinking));
+  log.append(mine, theirs);
+  theirs.scrollIntoView({ block: "end", behavior: "smooth" });
+  const view = new AnswerView(theirs);
+  try {
+    await ask(question, view);
+  } catch (err) {
+    if (!view.data) theirs.querySelector(".bubble").textContent = "";
+    view.fail(err.message);
+  } finally {
+    busy = false;
+    $("send").disabled = false;
+    theirs.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+}
+
+async function watchReady() {
+  const status = $("status");
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch("/api/ready", { headers: headers(false) });
+      if (r.ok) {
+        status.textContent = "● ready 就绪";
+        status.className = "status ok";
+        return;
+      }
+      status.textContent = r.status === 401 ? "API key needed" : "loading 加载中…";
+      status.className = "status wait";
+      if (r.status === 401) return;
+    } catch (_) {
+      status.textContent = "offline 离线";
+      status.className = "status bad";
+    }
+    await new Promise((ok) => setTimeout(ok, Math.min(5000, 500 + i * 250)));
+  }
+}
+
+function setup() {
+  apiKey(); // moves ?key=… into sessionStorage
+  const examples = $("examples");
+  for (const q of EXAMPLES) {
+    const b = el("button", "example", q);
+    b.type = "button";
+    b.addEventListener("click", () => send(q));
+    examples.append(b);
+  }
+  const box = $("question");
+  $("ask").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const q = box.value;
+    if (!q.trim() || busy) return;
+    box.value = "";
+    autosize();
+    send(q);
+  });
+  box.addEventListener("keydown", (e) => {
+    // Enter sends; Shift+Enter is a new line; Enter that confirms an IME candidate is not a send.
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      $("ask").requestSubmit();
+    }
+  });
+  function autosize() {
+    box.style.height = "auto";
+    box.style.height = Math.min(box.scrollHeight, 160) + "px";
+  }
+  box.addEventListener("input", autosize);
+  $("panel-close").addEventListener("click", closePanel);
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") closePanel(); });
+  watchReady();
+  box.focus();
+}
+
+document.addEventListener("DOMContentLoaded", setup);

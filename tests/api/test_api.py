@@ -1,0 +1,253 @@
+"""The API over the real index and model: answers, offsets, search, documents, health,
+API keys, CORS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import ALLOWED_ORIGIN, EN_QUESTION, ZH_QUESTION
+
+pytestmark = pytest.mark.model
+
+ANSWER_KEYS = {"question", "lang", "answer", "abstained", "figures", "citations", "timing_ms"}
+FIGURE_KEYS = {"text", "value", "unit", "label", "label_en", "period", "kind", "start", "end",
+               "citation", "qualifier", "text_en"}
+CITATION_KEYS = {"doc_id", "section", "text", "start", "end", "quote_start", "quote_end", "score",
+                 "passage_id", "period"}
+
+
+def ask(client: TestClient, question: str, **extra: Any) -> dict[str, Any]:
+    r = client.post("/api/ask", json={"question": question, **extra})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def check_offsets(answer: dict[str, Any], texts: dict[str, str]) -> None:
+    """Every citation and figure is found in the document at its offsets."""
+    for c in answer["citations"]:
+        doc = texts[c["doc_id"]]
+        assert doc[c["start"]:c["end"]] == c["text"]
+        assert 0 <= c["quote_start"] < c["quote_end"] <= len(c["text"])
+    for f in answer["figures"]:
+        c = answer["citations"][f["citation"]]
+        doc = texts[c["doc_id"]]
+        assert doc[f["start"]:f["end"]] == f["text"]
+        # The figure sits inside the quoted sentence of the citation it points at.
+        assert c["start"] + c["quote_start"] <= f["start"] < f["end"] <= c["start"] + c["quote_end"]
+
+
+# --------------------------------------------------------------------- /api/ask
+
+def test_zh_question_states_the_grain_output_with_its_source(
+        client: TestClient, document_texts: dict[str, str]) -> None:
+    a = ask(client, ZH_QUESTION)
+    assert set(a) == ANSWER_KEYS  # no "id": none was sent
+    assert a["lang"] == "zh" and a["abstained"] is False
+    assert "47.6万吨" in a["answer"]
+    fig = a["figures"][0]
+    assert set(fig) == FIGURE_KEYS
+    # 47.6万吨 = 47.6 × 10,000 t
+    assert (fig["text"], fig["value"], fig["unit"], fig["period"]) == (
+        "47.6万吨", 476000.0, "吨", "2022-actual")
+    assert len(a["citations"]) == 5 and set(a["citations"][0]) == CITATION_KEYS
+    first = a["citations"][0]
+    assert "全年粮食产量达到47.6万吨" in first["text"][first["quote_start"]:first["quote_end"]]
+    check_offsets(a, document_texts)
+
+
+def test_en_question_answers_in_english_with_the_5g_count(
+        client: TestClient, document_texts: dict[str, str]) -> None:
+    a = ask(client, EN_QUESTION, top_k=3, id="q-5g")
+    assert a["id"] == "q-5g" and a["lang"] == "en" and not a["abstained"]
+    assert "1,196" in a["answer"]
+    assert [(f["text"], f["value"]) for f in a["figures"]][:1] == [("1196个", 1196.0)]
+    assert len(a["citations"]) == 3
+    check_offsets(a, document_texts)
+
+
+@pytest.mark.parametrize("question", [
+    "What GDP growth target had been set for 2022?",
+    "2023年地区生产总值的增长目标是多少？",
+])
+def test_target_questions_have_verifiable_figures(
+        client: TestClient, document_texts: dict[str, str], question: str) -> None:
+    a = ask(client, question)
+    assert not a["abstained"] and a["figures"]
+    check_offsets(a, document_texts)
+
+
+def test_out_of_scope_year_is_an_abstention_that_still_cites(
+        client: TestClient, document_texts: dict[str, str]) -> None:
+    a = ask(client, "What was Yongchuan's GDP in 2019?")
+    assert a["abstained"] is True and a["figures"] == []
+    assert a["answer"].startswith("The report does not state")
+    check_offsets(a, document_texts)
+
+
+def test_api_answer_is_the_assistants_answer(client: TestClient, assistant) -> None:  # noqa: ANN001
+    direct = assistant.ask(ZH_QUESTION).to_dict()
+    served = ask(client, ZH_QUESTION)
+    for d in (direct, served):
+        d.pop("timing_ms")
+    assert served == direct
+
+
+def test_timing_is_reported_in_milliseconds(client: TestClient) -> None:
+    t = ask(client, EN_QUESTION)["timing_ms"]
+    assert set(t) == {"total", "embed", "retrieve", "answer"}
+    assert t["total"] >= t["embed"] >= 0
+
+
+# ------------------------------------------------------------------ /api/search
+
+def test_search_ranks_the_grain_passage_first(client: TestClient,
+                                              document_texts: dict[str, str]) -> None:
+    r = client.get("/api/search", params={"q": "粮食产量", "top_k": 3})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["query"] == "粮食产量" and body["top_k"] == 3
+    hits = body["hits"]
+    assert [h["rank"] for h in hits] == [1, 2, 3]
+    assert "47.6万吨" in hits[0]["text"]
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    for h in hits:
+        assert document_texts[h["doc_id"]][h["start"]:h["end"]] == h["text"]
+    assert "answer" not in body
+
+
+def test_search_in_english_finds_5g(client: TestClient) -> None:
+    hits = client.get("/api/search", params={"q": "5G base stations"}).json()["hits"]
+    assert len(hits) == 5
+    assert any("5G基站" in h["text"] for h in hits[:2])
+
+
+# ------------------------------------------------------------------ /api/documents
+
+def test_documents_list_and_text(client: TestClient) -> None:
+    docs = client.get("/api/documents").json()["documents"]
+    assert [d["id"] for d in docs] == ["yongchuan-2022-2023"]
+    d = client.get("/api/documents/yongchuan-2022-2023").json()
+    assert set(d) == {"id", "title", "text"}
+    assert d["title"] == docs[0]["title"] and len(d["text"]) == docs[0]["chars"]
+    assert "永川" in d["title"]
+
+
+def test_unknown_document_is_404_naming_the_known_ones(client: TestClient) -> None:
+    r = client.get("/api/documents/no-such-doc")
+    assert r.status_code == 404
+    assert r.json()["detail"] == "no document 'no-such-doc'; known: yongchuan-2022-2023"
+
+
+# ------------------------------------------------------------------ health, ready, docs
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert client.get("/api/health").json()["status"] == "ok"
+    ready = client.get("/api/ready")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["ready"] is True and body["passages"] > 100 and body["documents"] == 1
+
+
+def test_ready_is_503_and_ask_waits_while_the_model_loads(assistant) -> None:  # noqa: ANN001
+    import threading
+
+    from api.app import create_app
+    from tests.api.conftest import settings
+
+    release = threading.Event()
+
+    def slow_loader():  # noqa: ANN202
+        release.wait(10)
+        return assistant
+
+    app = create_app(settings(background_load=True), loader=slow_loader)
+    with TestClient(app) as c:
+        assert c.get("/api/health").status_code == 200
+        r = c.get("/api/ready")
+        assert r.status_code == 503 and r.json()["ready"] is False
+        r = c.post("/api/ask", json={"question": ZH_QUESTION})
+        assert r.status_code == 503 and "loading" in r.json()["detail"]
+        assert r.headers["retry-after"] == "5"
+        release.set()
+        assert app.state.model.wait(10)
+        assert c.get("/api/ready").status_code == 200
+
+
+def test_openapi_describes_the_answer_and_stream(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["FigureOut"]["properties"]) == FIGURE_KEYS
+    assert set(schemas["CitationOut"]["properties"]) == CITATION_KEYS
+    assert set(schemas["AnswerOut"]["properties"]) == ANSWER_KEYS | {"id"}
+    stream = spec["paths"]["/api/ask/stream"]["post"]["responses"]["200"]["content"]
+    events = [i["properties"]["event"]["const"]
+              for i in stream["text/event-stream"]["itemSchema"]["oneOf"]]
+    assert events == ["answer", "citation", "figure", "done", "error"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    # Served from the swagger-ui-bundle package: the docs work offline.
+    assert "/docs-static/swagger-ui-bundle.js" in docs.text
+    assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
+
+
+def test_chat_page_and_its_assets(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    for asset in ("/static/app.js", "/static/app.css"):
+        assert client.get(asset).status_code == 200
+    assert "://" not in page.text  # nothing from a CDN
+
+
+# ------------------------------------------------------------------ API key
+
+def test_api_key_guards_every_api_route_but_health(make_client) -> None:  # noqa: ANN001
+    with make_client(api_key="s3cret") as c:
+        assert c.get("/api/health").status_code == 200
+        guarded = [("GET", "/api/ready", None), ("GET", "/api/documents", None),
+                   ("GET", "/api/documents/yongchuan-2022-2023", None),
+                   ("GET", "/api/search?q=GDP", None),
+                   ("POST", "/api/ask", {"question": ZH_QUESTION}),
+                   ("POST", "/api/ask/stream", {"question": ZH_QUESTION})]
+        for method, url, body in guarded:
+            r = c.request(method, url, json=body)
+            assert r.status_code == 401, (url, r.text)
+            assert "X-API-Key" in r.json()["detail"]
+            wrong = c.request(method, url, json=body, headers={"X-API-Key": "nope"})
+            assert wrong.status_code == 401 and wrong.json()["detail"].startswith("wrong")
+            ok = c.request(method, url, json=body, headers={"X-API-Key": "s3cret"})
+            assert ok.status_code == 200, (url, ok.text)
+        assert c.get("/").status_code == 200  # the page itself is public; its API calls are not
+
+
+def test_without_a_key_configured_no_header_is_needed(client: TestClient) -> None:
+    assert client.get("/api/documents").status_code == 200
+
+
+# ------------------------------------------------------------------ CORS
+
+def test_cors_allows_the_configured_origin_only(client: TestClient) -> None:
+    pre = client.options("/api/ask", headers={
+        "Origin": ALLOWED_ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-api-key"})
+    assert pre.status_code == 200
+    assert pre.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
+    assert "x-api-key" in pre.headers["access-control-allow-headers"].lower()
+    r = client.get("/api/documents", headers={"Origin": ALLOWED_ORIGIN})
+    assert r.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
+    other = client.get("/api/documents", headers={"Origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    # Errors too, so a page on the allowed origin can show their message.
+    big = client.post("/api/ask", content=b"x" * 20000,
+                      headers={"Origin": ALLOWED_ORIGIN, "Content-Type": "application/json"})
+    assert big.status_code == 413
+    assert big.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
+
+
+def test_no_cors_headers_when_no_origin_is_configured(make_client) -> None:  # noqa: ANN001
+    with make_client(cors_origins=[]) as c:
+        r = c.get("/api/documents", headers={"Origin": ALLOWED_ORIGIN})
+        assert "access-control-allow-origin" not in r.headers

@@ -1,0 +1,101 @@
+"""BatchingEmbedder: one worker thread, concurrent callers batched, each gets its own rows."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from api.batching import BatchingEmbedder
+
+
+class FakeEncoder:
+    """Row i is [len(text), code of its first char]; records each call's batch."""
+
+    dim = 2
+
+    def __init__(self, delay: float = 0.0, fail_on: str | None = None) -> None:
+        self.delay = delay
+        self.fail_on = fail_on
+        self.calls: list[list[str]] = []
+
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        time.sleep(self.delay)
+        if self.fail_on in texts:
+            raise RuntimeError(f"cannot encode {self.fail_on!r}")
+        return np.array([[len(t), ord(t[0])] for t in texts], dtype=np.float32)
+
+
+def row(text: str) -> list[float]:
+    return [float(len(text)), float(ord(text[0]))]
+
+
+def test_a_lone_call_is_a_batch_of_one() -> None:
+    fake = FakeEncoder()
+    b = BatchingEmbedder(fake)
+    try:
+        out = b.encode_query(["粮食", "GDP 2022"])
+        assert out.tolist() == [row("粮食"), row("GDP 2022")]
+        assert fake.calls == [["粮食", "GDP 2022"]]
+        assert (b.batches, b.texts) == (1, 2)
+    finally:
+        b.close()
+
+
+def test_concurrent_callers_share_model_calls_and_get_their_own_rows() -> None:
+    fake = FakeEncoder(delay=0.05)  # while one batch runs, the others queue up
+    b = BatchingEmbedder(fake)
+    texts = [chr(ord("a") + i) * (i + 1) for i in range(12)]  # "a", "bb", "ccc", …
+    results: dict[str, list[list[float]]] = {}
+
+    def call(t: str) -> None:
+        results[t] = b.encode_query([t]).tolist()
+
+    threads = [threading.Thread(target=call, args=(t,)) for t in texts]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    b.close()
+    assert results == {t: [row(t)] for t in texts}
+    assert sorted(t for batch in fake.calls for t in batch) == sorted(texts)
+    # 12 callers, 50 ms per model call: the first call runs alone, the rest pile up.
+    assert len(fake.calls) < len(texts)
+
+
+def test_max_batch_caps_a_model_call() -> None:
+    fake = FakeEncoder(delay=0.05)
+    b = BatchingEmbedder(fake, max_batch=3)
+    threads = [threading.Thread(target=b.encode_query, args=([c],)) for c in "abcdefgh"]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    b.close()
+    assert max(len(batch) for batch in fake.calls) <= 3
+
+
+def test_an_error_reaches_its_callers_and_the_worker_goes_on() -> None:
+    b = BatchingEmbedder(FakeEncoder(fail_on="bad"))
+    with pytest.raises(RuntimeError, match="cannot encode 'bad'"):
+        b.encode_query(["bad"])
+    assert b.encode_query(["ok"]).tolist() == [row("ok")]
+    b.close()
+
+
+def test_closed_embedder_refuses_and_other_attributes_pass_through() -> None:
+    b = BatchingEmbedder(FakeEncoder())
+    assert b.dim == 2
+    b.close()
+    b.close()  # idempotent
+    with pytest.raises(RuntimeError, match="stopped"):
+        b.encode_query(["x"])
+
+
+def test_max_batch_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="max_batch must be >= 1, got 0"):
+        BatchingEmbedder(FakeEncoder(), max_batch=0)

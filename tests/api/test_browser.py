@@ -1,0 +1,210 @@
+"""The chat page in real headless Chromium (Debian's), against a real uvicorn server.
+
+Screenshots go to test-output/screenshots/ (gitignored), desktop and a 390 px phone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from reportqa.paths import ROOT
+from tests.api.conftest import EN_QUESTION, ZH_QUESTION, running, settings
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "test-output" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = [
+    pytest.mark.browser, pytest.mark.model,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"{CHROMIUM} is missing: `apt-get install chromium` (make browser)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page plus what it did that a test must see: dialogs, script errors."""
+
+    def __init__(self, browser: Any, base: str, viewport: dict[str, int], **context: Any) -> None:
+        self.context = browser.new_context(viewport=viewport, **context)
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(base + "/")
+        self.page.wait_for_selector(".status.ok")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)  # e.g. an alert() an injection got to run
+        dialog.dismiss()
+
+    def ask(self, question: str) -> Any:
+        """Type and press Enter; the finished answer's list item."""
+        n = self.page.locator(".msg.bot").count()
+        self.page.fill("#question", question)
+        self.page.press("#question", "Enter")
+        return self.answer(n)
+
+    def answer(self, n: int) -> Any:
+        item = self.page.locator(".msg.bot").nth(n)
+        item.and_(self.page.locator(":not(.pending)")).wait_for()
+        return item
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def desktop(browser: Any, live_server: str) -> Iterator[Page]:
+    p = Page(browser, live_server, DESKTOP)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: str) -> Iterator[Page]:
+    p = Page(browser, live_server, PHONE, is_mobile=True, has_touch=True)
+    yield p
+    p.close()
+
+
+def api_answer(base: str, question: str) -> dict[str, Any]:
+    r = httpx.post(f"{base}/api/ask", json={"question": question}, timeout=30)
+    r.raise_for_status()
+    return r.json()
+
+
+def check_panel(page: Any, answer: dict[str, Any], index: int) -> None:
+    """The open passage panel highlights exactly the quote and the figures of citation `index`."""
+    c = answer["citations"][index]
+    panel = page.locator("#panel")
+    panel.wait_for(state="visible")
+    assert panel.locator(".passage").text_content() == c["text"]
+    quote = c["text"][c["quote_start"]:c["quote_end"]]
+    assert panel.locator("mark.quote-mark").text_content() == quote
+    figures = [f["text"] for f in answer["figures"] if f["citation"] == index]
+    assert panel.locator(".passage mark.figure-mark").all_text_contents() == figures
+    for part in c["section"].split(" / "):
+        assert part in panel.locator(".section-path").text_content()
+
+
+def test_chinese_question_on_desktop(desktop: Page, live_server: str) -> None:
+    expected = api_answer(live_server, ZH_QUESTION)
+    item = desktop.ask(ZH_QUESTION)
+    assert item.locator(".answer").text_content() == expected["answer"]
+    figure = item.locator(".figure").first
+    assert figure.locator(".value").text_content() == "47.6万吨"
+    assert "2022年完成" in figure.text_content() and "吨" in figure.text_content()
+    assert item.locator(".citation").count() == len(expected["citations"])
+    desktop.shot("desktop-zh-answer")
+    item.locator(".citation").first.click()
+    check_panel(desktop.page, expected, 0)
+    desktop.shot("desktop-zh-citation")
+    desktop.page.keyboard.press("Escape")
+    assert desktop.page.locator("#panel").is_hidden()
+    assert desktop.errors == [] and desktop.dialogs == []
+
+
+def test_english_example_on_a_phone(phone: Page, live_server: str) -> None:
+    expected = api_answer(live_server, EN_QUESTION)
+    phone.page.get_by_role("button", name=EN_QUESTION).click()
+    item = phone.answer(0)
+    assert "1,196" in item.locator(".answer").text_content()
+    assert item.locator(".figure .value").first.text_content() == "1196个"
+    assert "2022 result" in item.locator(".figure").first.text_content()
+    # Nothing wider than the phone: no horizontal scrolling.
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.shot("phone-en-answer")
+    item.locator(".figure .ref").first.click()  # the figure's [1] opens its citation
+    check_panel(phone.page, expected, expected["figures"][0]["citation"])
+    phone.shot("phone-en-citation")
+    assert phone.errors == [] and phone.dialogs == []
+
+
+def test_abstention_looks_different(desktop: Page) -> None:
+    answered = desktop.ask("What GDP growth target had been set for 2022?")
+    refused = desktop.ask("What was Yongchuan's GDP in 2019?")
+    assert "abstained" not in (answered.get_attribute("class") or "")
+    assert "abstained" in (refused.get_attribute("class") or "")
+    assert refused.locator(".badge").text_content().strip() == "∅ Not stated in the report"
+    assert refused.locator(".figure").count() == 0
+    desktop.shot("desktop-abstention")
+
+
+XSS = ["<script>alert('xss-script')</script>",
+       "<img src=x onerror=alert('xss-img')> GDP 2022?",
+       '"><svg onload=alert(1)> 粮食产量是多少？']
+
+
+def test_markup_in_questions_stays_inert(browser: Any, live_server: str) -> None:
+    # With the page's CSP bypassed: the page itself must insert text as text.
+    p = Page(browser, live_server, DESKTOP, bypass_csp=True)
+    try:
+        for q in XSS:
+            p.ask(q)
+        log = p.page.locator("#log")
+        assert p.page.locator(".msg.user .bubble").all_text_contents() == XSS
+        assert log.locator("script, img, svg, iframe").count() == 0
+        p.shot("desktop-xss-inert")
+        assert p.dialogs == [] and p.errors == []
+    finally:
+        p.close()
+
+
+def test_shift_enter_is_a_new_line_and_enter_sends(desktop: Page) -> None:
+    box = desktop.page.locator("#question")
+    box.type("粮食产量")
+    box.press("Shift+Enter")
+    box.type("2022年是多少？")
+    assert box.input_value() == "粮食产量\n2022年是多少？"
+    assert desktop.page.locator(".msg").count() == 0  # nothing sent yet
+    box.press("Enter")
+    desktop.answer(0)
+    assert desktop.page.locator(".msg.user .bubble").text_content() == "粮食产量\n2022年是多少？"
+    assert box.input_value() == ""
+
+
+def test_an_invalid_question_shows_the_servers_message(desktop: Page) -> None:
+    item = desktop.ask("？？？ 123")
+    assert "error" in (item.get_attribute("class") or "")
+    assert "only numbers or punctuation" in item.locator(".error-text").text_content()
+
+
+def test_api_key_from_the_url_is_sent(browser: Any, assistant: Any) -> None:
+    """?key=… is kept in sessionStorage, removed from the address bar, and sent."""
+    app = create_app(settings(api_key="k3y"), loader=lambda: assistant)
+    with running(app) as base:
+        page = browser.new_page(viewport=DESKTOP)
+        page.goto(f"{base}/?key=k3y")
+        page.wait_for_selector(".status.ok")
+        assert "key=" not in page.url
+        page.fill("#question", ZH_QUESTION)
+        page.press("#question", "Enter")
+        page.locator(".msg.bot:not(.pending) .answer").wait_for()
+        page.close()
+        page = browser.new_page(viewport=DESKTOP)  # a new tab: no key
+        page.goto(f"{base}/")
+        page.locator("#status", has_text="API key needed").wait_for()
+        page.close()

@@ -1,0 +1,77 @@
+"""`reportqa serve`: registered in the main CLI; builds what is missing, then runs uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import pytest
+
+from reportqa.cli import build_parser, main
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HOST", "PORT", "API_KEY", "CORS_ORIGINS", "MODEL"):
+        monkeypatch.delenv(f"REPORTQA_{name}", raising=False)
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Record setup and uvicorn.run instead of building anything or serving."""
+    import uvicorn
+
+    import reportqa.cli
+
+    seen: dict[str, Any] = {}
+
+    def setup(args: argparse.Namespace) -> int:
+        seen["setup"] = (args.model, args.index)
+        return seen.get("setup_status", 0)
+
+    def run(app: Any, **kw: Any) -> None:
+        seen["app"], seen["run"] = app, kw
+
+    monkeypatch.setattr(reportqa.cli, "cmd_setup", setup)
+    monkeypatch.setattr(uvicorn, "run", run)
+    return seen
+
+
+def test_serve_is_a_subcommand_with_its_flags() -> None:
+    args = build_parser().parse_args(["serve", "--host", "0.0.0.0", "--port", "8080",
+                                      "--index", "/tmp/idx", "--model", "m"])
+    assert (args.host, args.port, args.index, args.model) == ("0.0.0.0", 8080, "/tmp/idx", "m")
+    assert args.func.__name__ == "cmd_serve"
+
+
+def test_serve_sets_up_then_runs_one_uvicorn_process(calls: dict[str, Any]) -> None:
+    assert main(["serve", "--host", "127.0.0.2", "--port", "8123", "--index", "/tmp/idx"]) == 0
+    assert calls["setup"][1] == "/tmp/idx"
+    assert calls["setup"][0].endswith("multilingual-e5-small")  # the default model folder
+    assert calls["run"]["host"] == "127.0.0.2" and calls["run"]["port"] == 8123
+    assert calls["run"]["workers"] == 1
+    settings = calls["app"].state.settings
+    assert (settings.index, settings.url) == ("/tmp/idx", "http://127.0.0.2:8123/")
+
+
+def test_serve_takes_settings_from_the_environment(calls: dict[str, Any],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTQA_PORT", "9001")
+    monkeypatch.setenv("REPORTQA_API_KEY", "k")
+    assert main(["serve"]) == 0
+    assert calls["run"]["port"] == 9001
+    assert calls["app"].state.settings.api_key.get_secret_value() == "k"
+
+
+def test_a_bad_setting_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("REPORTQA_PORT", "99999")
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reportqa: error: bad setting port: Input should be less than or equal")
+
+
+def test_failed_setup_stops_before_serving(calls: dict[str, Any]) -> None:
+    calls["setup_status"] = 2
+    assert main(["serve"]) == 2
+    assert "run" not in calls

@@ -1,0 +1,34 @@
+"""jieba with the project's dictionary: indicator names and numbers stay whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.segment import Segmenter
+
+
+@pytest.fixture(scope="module")
+def seg() -> Segmenter:
+    return Segmenter()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("全年地区生产总值增长3.5%", ["地区生产总值", "增长", "3.5", "%"]),
+    ("社会消费品零售总额增长0.7%", ["社会消费品零售总额", "增长", "0.7", "%"]),
+    ("全年产气5.4亿立方米", ["产气", "5.4", "亿立方米"]),
+    ("新增5G基站1196个", ["新增", "5g", "基站", "1196"]),
+])
+def test_terms_and_numbers_stay_whole(seg: Segmenter, text: str, expected: list[str]) -> None:
+    assert seg(text) == expected
+
+
+def test_private_tokenizer_leaves_jieba_global_alone(seg: Segmenter) -> None:
+    import jieba
+
+    seg.add_word("永川测试词")
+    assert "永川测试词" in seg("永川测试词")
+    assert jieba.dt.FREQ.get("永川测试词") is None
+
+
+def test_subwords(seg: Segmenter) -> None:
+    assert set(seg.subwords("体育赛事")) >= {"体育", "赛事"}

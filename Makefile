@@ -32,9 +32,9 @@ setup: install
 
 # Browser tests drive Debian's Chromium; Playwright's own downloads do not work offline.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 	      || echo "could not install chromium: browser tests will be skipped"; \
 	  else echo "chromium missing (run: sudo apt-get install chromium): browser tests will be skipped"; fi; }
 

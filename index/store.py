@@ -244,6 +244,12 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
             "run `reportqa index` with this model")
     if verify_corpus:
         check_corpus(manifest, path)
+        # BM25 tokens depend on the jieba dictionary: a changed one makes them stale.
+        built_with = manifest.get("bm25", {}).get("userdict_sha256")
+        if built_with is not None and built_with != userdict_checksum():
+            raise IndexStoreError(
+                f"the jieba user dictionary changed since the index at {path} was built: "
+                "run `reportqa index`")
     index = faiss.read_index(str(path / "faiss.index"))
     passages = [Passage.from_dict(d) for d in _read_jsonl(path / "passages.jsonl")]
     if index.d != manifest["dim"] or index.ntotal != len(passages):

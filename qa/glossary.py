@@ -64,7 +64,7 @@ class Entry:
 # ("buses" -> "buse", "analyses" -> "analyse", "movies" -> "movy").
 _SINGULAR_EXCEPTIONS = {
     **{w: w for w in (
-        "does", "news", "series", "species", "means", "always", "perhaps", "whereas",
+        "does", "news", "series", "species", "means", "goods", "always", "perhaps", "whereas",
         "overseas", "bias", "alias", "atlas", "canvas", "pancreas", "christmas", "texas",
         "kansas", "arkansas", "vegas", "thomas", "douglas", "nicholas", "lucas",
     )},

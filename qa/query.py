@@ -47,7 +47,29 @@ EN_STOPWORDS = frozenset(
     "achieved actual actually compare compared than more less over under per cent percent percentage "
     "during within whole entire give tell state stated say said according than both each all any "
     "some make made get got up out into also still only just so such 2022 2023 then last next "
-    "last year's this year's area areas kind type main key major".split()
+    "last year's this year's area areas kind type main key major "
+    # Added with the glossary's coverage pass. Unmatched words are compared
+    # singularised ("measures" -> "measure"): the singular form is what counts.
+    # Generic verbs with no subject:
+    "happen happened happens become became becomes take took taken receive received receiving "
+    "provide provided providing give given include included includes including cover covered "
+    "prepare prepared incur incurred visit visited meet turn turned see seen go went come came "
+    "show showed shown list listed mention mentioned describe explain look offer put run "
+    "carried conducted implement implemented implementation implementing undertaken collected "
+    "sold passed earn earned featuring based brought back move moved onto role member "
+    # what is asked for, not what it is about:
+    "name date time period status unit item measure change changed information data statistic "
+    "venue place location table column part sector way long big intensity "
+    # numbers, order and frequency:
+    "one two three four five six seven eight nine ten eleven twelve hundred thousand million "
+    "billion first second third fourth fifth batch annual annually yearly daily overall combined "
+    "together altogether separately respective respectively approximately roughly around nearly "
+    "almost least most above below beyond exceed exceeded between "
+    # the rest of a question's grammar:
+    "among amongst along instead alone end beginning since before after through via like other "
+    "another every same different whether if not no yes regarding concerning related current "
+    "currently now today recent recently previous prior future upcoming people person persons "
+    "patient specific specifically exact exactly outside".split()
 )
 
 # Words that say what kind of answer is wanted (a target, a result, a growth

@@ -115,3 +115,11 @@ def test_rebuild_replaces_index(built: Path, small_corpus: Path, embedder) -> No
     build_index(load_corpus([small_corpus]), embedder, built, faiss_kind="hnsw")
     bundle = load_index(built)
     assert bundle.manifest["faiss"] == "hnsw" and len(bundle.passages) == 4
+
+
+def test_changed_dictionary_makes_bm25_stale(built: Path) -> None:
+    m = json.loads((built / "manifest.json").read_text())
+    m["bm25"]["userdict_sha256"] = "0" * 16
+    (built / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexStoreError, match="jieba user dictionary changed"):
+        load_index(built)

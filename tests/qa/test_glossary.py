@@ -9,6 +9,7 @@ import jieba
 import pytest
 
 from qa.glossary import (
+    GLOSSARY_PATH,
     KINDS,
     USERDICT_PATH,
     Entry,
@@ -16,7 +17,12 @@ from qa.glossary import (
     default_glossary,
     jieba_tokenizer,
     normalise_en,
+    singular,
 )
+from qa.query import EN_STOPWORDS
+from reportqa.paths import CORPUS_DIR
+
+REPORT = (CORPUS_DIR / "yongchuan-2022-2023.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +95,17 @@ QUESTIONS = [
         ["增长", "目标", "预期", "力争", "规上工业增加值"],
     ),
     ("What is the mayor of Yongchuan's name?", ["区长", "永川"]),
-    ("Who won the football match?", []),
+    # The report has football pitches and a women's football tournament, and
+    # 获评 ("won" a title): a question about a match still finds its words.
+    ("Who won the football match?", ["获评", "足球", "赛事"]),
+    # Out of the report: the glossary maps it to Chinese the report never uses.
+    ("What's the weather forecast for this weekend?", ["天气预报", "周末"]),
+    ("What was Yongchuan's GDP per capita?", ["永川", "人均地区生产总值"]),
+    ("Which cancer hospital opened in 2022?", ["肿瘤医院", "开业", "2022年"]),
+    (
+        "How many medical institutions offer direct settlement of medical bills in other places?",
+        ["医疗机构", "异地就医直接结算"],
+    ),
 ]
 
 
@@ -106,10 +122,127 @@ def test_to_zh_terms(gloss: Glossary, question: str, terms: list[str]) -> None:
         ("R&D base-stations", ["r&d", "base", "station"]),
         ("gas glasses branches", ["gas", "glass", "branch"]),
         ("this analysis", ["this", "analysis"]),
+        ("What does it cost?", ["what", "does", "it", "cost"]),
+        ("news about buses and gases", ["news", "about", "bus", "and", "gas"]),
     ],
 )
 def test_normalise_en(text: str, words: list[str]) -> None:
     assert normalise_en(text) == words
+
+
+@pytest.mark.parametrize(
+    ("word", "one"),
+    [
+        ("stations", "station"), ("companies", "company"), ("lorries", "lorry"),
+        ("classes", "class"), ("businesses", "business"), ("processes", "process"),
+        ("branches", "branch"), ("taxes", "tax"), ("areas", "area"), ("ideas", "idea"),
+        ("courses", "course"), ("enterprises", "enterprise"), ("premises", "premise"),
+        ("bases", "base"), ("sizes", "size"), ("houses", "house"), ("children", "child"),
+        ("women", "woman"), ("buses", "bus"), ("gases", "gas"), ("statuses", "status"),
+        ("analyses", "analysis"), ("movies", "movie"), ("goes", "go"),
+        # not plurals: they stay
+        ("does", "does"), ("process", "process"), ("gas", "gas"), ("bus", "bus"),
+        ("status", "status"), ("series", "series"), ("news", "news"), ("species", "species"),
+        ("analysis", "analysis"), ("goods", "goods"), ("overseas", "overseas"), ("this", "this"),
+        ("its", "its"), ("pm2.5", "pm2.5"),
+    ],
+)  # fmt: skip
+def test_singular(word: str, one: str) -> None:
+    assert singular(word) == one
+    assert singular(one) == one  # singularising twice changes nothing
+
+
+def test_match_returns_the_words_no_entry_covers(gloss: Glossary) -> None:
+    zh, unmatched = gloss.match("What is the mayor's favourite colour?")
+    assert zh == ["区长"]
+    assert [w for w in unmatched if w not in EN_STOPWORDS] == ["favourite", "colour"]
+
+
+# English a journalist uses for what the report does contain: every word is covered
+# (or carries no subject), and every Chinese term is in the report.
+IN_REPORT = [
+    "How many medical institutions were connected for direct settlement of medical bills?",
+    "Which research institutes and bases were completed and put into use?",
+    "Was the shale gas pipeline built?",
+    "How did the village collective economy do in rural areas?",
+    "What is the forest carbon sink pilot at the state-owned forest farm?",
+    "How much clean energy will be generated?",
+    "What is the brand value of the tea brand?",
+    "How many model clean courtyards are to be built?",
+    "Which ancient town will apply to become a 4A-level scenic area?",
+    "Which venue was named a national night-time cultural and tourism consumption cluster?",
+    "What was the utilisation rate of guarantee letters in public resource trading?",
+    "What is the insurance enrolment rate for basic pension and basic medical insurance?",
+    "How many boutique rural tourism routes were launched?",
+    "Which cancer hospital opened?",
+    "How many government-procured performances were staged?",
+    "How many zhuanjingtexin SMEs were added?",
+    "What was the surveyed urban unemployment rate?",
+    "How many registered unemployed people found new jobs?",
+    "How many urban public toilets were rebuilt?",
+    "How many school buildings were repaired and renovated?",
+    "How much in rewards and subsidies was paid to monitored households?",
+    "How many people were trained and how many start-up loans were issued?",
+    "How many projects signed agreements to settle in the bonded zone?",
+    "How many elevators were installed in old residential buildings?",
+    "Which expressways are being built along with the high-speed railway?",
+    "What was the gross enrolment rate of preschool education?",
+    "How many deposits and loans did banks have?",
+    "What share of government services can be handled fully online?",
+]
+
+
+@pytest.mark.parametrize("question", IN_REPORT)
+def test_report_vocabulary_is_covered(gloss: Glossary, question: str) -> None:
+    zh, unmatched = gloss.match(question)
+    assert [w for w in unmatched if w not in EN_STOPWORDS] == []
+    assert [z for z in zh if z not in REPORT] == []
+
+
+# English for what the report does not contain maps to Chinese it never uses,
+# so that the absence shows.
+NOT_IN_REPORT = [
+    ("the mayor", "区长"), ("CPI", "居民消费价格指数"), ("the weather forecast", "天气预报"),
+    ("the average wage", "平均工资"), ("tertiary sector value added", "第三产业"),
+    ("the population", "常住人口"), ("house prices", "房价"), ("PM2.5", "PM2.5浓度"),
+    ("GDP per capita", "人均地区生产总值"),
+    ("energy consumption per unit of GDP", "单位地区生产总值能耗"),
+    ("the urbanisation rate", "城镇化率"), ("deposits alone", "存款"),
+    ("students enrolled", "在校生"), ("foreign tourists", "入境游客"), ("patents", "专利"),
+    ("Rongchang", "荣昌"), ("first-half growth", "上半年"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("phrase", "zh"), NOT_IN_REPORT, ids=[p for p, _ in NOT_IN_REPORT])
+def test_out_of_report_words_map_to_absent_terms(gloss: Glossary, phrase: str, zh: str) -> None:
+    assert zh in gloss.to_zh_terms(phrase)
+    assert zh not in REPORT
+
+
+# Chinese terms that are not a verbatim slice of the report although the report has
+# the thing: figure labels put together from a sentence (汽摩产业…产值, 茶叶、花椒产量).
+COMPOSED_LABELS = {"汽摩产业产值", "茶叶产量"}
+ABSENT_SECTIONS = (
+    "# --- not in the report",
+    "# --- terms that questions use but the report may not",
+)
+
+
+def test_terms_are_in_the_report_unless_listed_as_absent() -> None:
+    """A term meant for the report must occur in it (or a question about the thing
+    would look unanswerable); one meant to show absence must not."""
+    section, wrong = "", []
+    for line in GLOSSARY_PATH.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# --- "):
+            section = line
+        if line.startswith("#") or not line.strip() or line == "en\tzh\tkind":
+            continue
+        en, zh, kind = line.split("\t")
+        if kind == "unit" or zh in COMPOSED_LABELS:
+            continue
+        if (zh in REPORT) == section.startswith(ABSENT_SECTIONS):
+            wrong.append((section, en, zh))
+    assert wrong == []
 
 
 # --- Chinese label -> English ---------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from reportqa.types import Passage
@@ -43,9 +43,16 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 class TermWeights:
-    """Inverse document frequency of the retrieval tokens over the passages."""
+    """Inverse document frequency of the retrieval tokens over the passages.
 
-    def __init__(self, token_lists: Sequence[Iterable[str]]) -> None:
+    `generic` terms are heads that name a kind of measure (产量, 产值, 投资):
+    in "页岩气产量" the modifier says what is asked, and the report often words
+    the head differently ("全年产气"), so they weigh half.
+    """
+
+    def __init__(self, token_lists: Sequence[Iterable[str]],
+                 generic: frozenset[str] = frozenset()) -> None:
+        self.generic = generic
         df: Counter[str] = Counter()
         for toks in token_lists:
             df.update(set(toks))
@@ -56,6 +63,9 @@ class TermWeights:
 
     def idf(self, token: str) -> float:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
+
+    def weight(self, token: str) -> float:
+        return self.idf(token) * (0.5 if token in self.generic else 1.0)
 
     def known(self, token: str) -> bool:
         return token in self.df
@@ -70,23 +80,32 @@ class Coverage:
     missing: tuple[str, ...]
 
 
-def coverage(terms: Sequence[str], tokens: set[str], weights: TermWeights,
-             text: str = "", unmatched_weight: float = 0.0) -> Coverage:
-    """Share of the terms' idf found among `tokens` (or as substrings of `text`).
+PART_CREDIT = 0.6  # a term found only through its parts (进出口总额 → 进出口) counts this much
+
+
+def coverage(terms: Sequence[str], tokens: Set[str], weights: TermWeights,
+             text: str = "", unmatched_weight: float = 0.0,
+             parts: Mapping[str, Sequence[str]] | None = None) -> Coverage:
+    """Share of the terms' weight found among `tokens` (or as substrings of `text`).
 
     `unmatched_weight` is the weight of question words that no term stands for
-    (English words the glossary does not know): they count as missing.
+    (English words the glossary does not know): they count as missing. A term
+    absent as a whole earns partial credit for its `parts` that are present.
     """
     if not terms:
         return Coverage(0.0, (), ())
     total, got = unmatched_weight, 0.0
     matched, missing = [], []
     for t in dict.fromkeys(terms):
-        w = weights.idf(t)
+        w = weights.weight(t)
         total += w
         if t in tokens or (text and t in text):
             got += w
             matched.append(t)
-        else:
-            missing.append(t)
+            continue
+        sub = parts.get(t, ()) if parts else ()
+        found = [x for x in sub if x in tokens or (text and x in text)]
+        if found:
+            got += w * PART_CREDIT * len(found) / len(sub)
+        missing.append(t)
     return Coverage(got / total if total else 0.0, tuple(matched), tuple(missing))

@@ -52,7 +52,10 @@ class Embedder:
         transformers.utils.logging.disable_progress_bar()
 
         if self.threads:
+            import faiss
+
             torch.set_num_threads(self.threads)
+            faiss.omp_set_num_threads(self.threads)
         ref = resolve_model(self.model_ref)
         looks_local = ref.startswith((".", "/")) or ref.startswith("data/")
         if looks_local and not Path(ref).exists():

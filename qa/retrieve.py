@@ -59,13 +59,15 @@ class DenseRetriever:
         self.bundle = bundle
         self.embedder = embedder
 
-    def scores_for_vector(self, qvec: np.ndarray) -> np.ndarray:
-        """Cosine of the query to every passage (exact: reconstructs nothing)."""
+    def scores_for_vector(self, qvec: np.ndarray, k: int = 200) -> np.ndarray:
+        """Cosine of the query to its `k` nearest passages; every other passage gets
+        the k-th cosine (a bound), so fusion costs O(k), not O(corpus)."""
         n = len(self.bundle.passages)
-        k = n
+        k = min(k, n)
         sims, ids = self.bundle.faiss.search(qvec.reshape(1, -1).astype(np.float32), k)
-        out = np.zeros(n, dtype=np.float32)
         valid = ids[0] >= 0  # FAISS pads with -1 when it returns fewer than k
+        floor = float(sims[0][valid].min()) if valid.any() else 0.0
+        out = np.full(n, floor if k < n else 0.0, dtype=np.float32)
         out[ids[0][valid]] = sims[0][valid]
         return out
 

@@ -118,8 +118,26 @@ def _zh(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]
         table = _table_title(passage)
         body = f"{table}中，{_row_summary(passage, figures)}" if table else _row_summary(passage, figures)
     else:
-        body = f"“{_quote(passage, span, figures)}”"
-    return f"根据报告（{when}），{body}。"
+        body = f"“{_quote(passage, span, figures).rstrip('。；;')}”"
+    return f"根据报告（{when}），{body}。{_which_zh(q, figures)}"
+
+
+def _larger(q: Query, figures: list[Figure]) -> tuple[Figure, Figure] | None:
+    """For "which grew faster": the largest and smallest of comparable figures."""
+    if not q.compare or len(figures) < 2:
+        return None
+    same = [f for f in figures if f.unit == figures[0].unit and f.period == figures[0].period]
+    if len(same) < 2 or len({f.value for f in same}) < 2:
+        return None
+    return max(same, key=lambda f: f.value), min(same, key=lambda f: f.value)
+
+
+def _which_zh(q: Query, figures: list[Figure]) -> str:
+    pair = _larger(q, figures) if re.search(r"哪|谁", q.text) else None
+    if pair is None:
+        return ""
+    hi, lo = pair
+    return f"其中{hi.label}（{hi.text}）高于{lo.label}（{lo.text}）。"
 
 
 def _table_title(p: Passage) -> str:
@@ -129,8 +147,7 @@ def _table_title(p: Passage) -> str:
 def _en(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
     parts = []
     for f in figures:
-        label = f.label_en or f.label
-        label = label[:1].upper() + label[1:]
+        label = _cap(f.label_en or f.label)
         rendered = f.text_en or f.text
         if f.kind == "growth" and f.unit == "%":
             verb = "fell by" if f.value < 0 else "grew by"
@@ -143,4 +160,13 @@ def _en(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]
         table = _table_title(passage)
         quote = f"{table}: {quote}" if table else quote
     source = f"The report says: “{quote}”" if quote else ""
+    pair = _larger(q, figures) if re.search(r"\b(which|who)\b", q.text, re.I) else None
+    if pair is not None:
+        hi, lo = pair
+        parts.append(f"{_cap(hi.label_en or hi.label)} ({hi.text}) is higher than "
+                     f"{lo.label_en or lo.label} ({lo.text}).")
     return " ".join([*parts, source]).strip()
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]

@@ -129,9 +129,9 @@ def detect_lang(q: str) -> str:
     return "en"
 
 
-_UNIT_HINTS_ZH = (("%", r"增速|增长|增幅|下降|率|%|％|百分|强度|比重|占比"), ("元", r"元|资金|金额|投资额"),
+_UNIT_HINTS_ZH = (("%", r"增速|增长|增幅|下降|率|%|％|百分|强度|比重|占比|变化|变动"), ("元", r"元|资金|金额|投资额"),
                   ("吨", r"吨"), ("人", r"多少人|人数|\d+人"), ("亩", r"亩"), ("公里", r"公里|千米"))
-_UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|percent|percentage|"
+_UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|percent|percentage|change|changed|"
                         r"intensity|share|proportion|decline|declined|fell|fall)\b|%"),
                   ("元", r"\b(yuan|rmb|revenue|amount|value|money|funds|funding|sales|income|"
                         r"investment|invested|how much)\b"),

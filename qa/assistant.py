@@ -58,6 +58,7 @@ class Evidence:
     content: list[str]  # subject terms (not intent words such as 目标, 多少)
     unmatched: float  # weight of English words no term stands for
     parts: dict[str, list[str]]  # each term's dictionary words, for partial credit
+    scale: dict[str, float]  # how sure we are the question means each term
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,20 @@ class Assistant:
         years = {str(y) for y in q.years}
         return [t for t in dict.fromkeys(toks) if t not in years]
 
+    def _term_scale(self, q: Query) -> dict[str, float]:
+        """English questions: a Chinese term that one English word stood for is a
+        guess ("go up" → 占比, "land" → 土地) unless it names an indicator, place
+        or organisation; such guesses weigh half. Phrases and names weigh fully."""
+        if q.lang != "en":
+            return {}
+        found, _ = self.glossary.match_spans(q.text)
+        scale: dict[str, float] = {}
+        for zh, n_words in found:
+            sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")
+            for tok in self.segment(zh):
+                scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
+        return scale
+
     def _unmatched_weight(self, q: Query) -> float:
         """English content words the glossary cannot carry into Chinese count as
         missing terms, each with a typical term's weight."""
@@ -213,7 +228,7 @@ class Assistant:
         # Numbers steer retrieval (number_bonus) but are not what a question is about.
         content = [t for t in terms if t not in INTENT_TERMS and not _is_number(t)]
         ev = Evidence(content, self._unmatched_weight(q),
-                      {t: self.segment.subwords(t) for t in content})
+                      {t: self.segment.subwords(t) for t in content}, self._term_scale(q))
         cands = [c for rank, h in enumerate(hits) for c in self._candidates(q, ev, h, rank)]
         best = max(cands, key=lambda c: c.score, default=None)
         second = self._second(q, best, cands) if q.compare and best is not None else None
@@ -235,7 +250,7 @@ class Assistant:
     def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "",
                unmatched: bool = True) -> float:
         return coverage(ev.content, tokens, self.weights, text,
-                        ev.unmatched if unmatched else 0.0, ev.parts).score
+                        ev.unmatched if unmatched else 0.0, ev.parts, ev.scale).score
 
     def _candidates(self, q: Query, ev: Evidence, hit: Hit, rank: int) -> list[Candidate]:
         p = hit.passage
@@ -345,7 +360,10 @@ class Assistant:
             return f"year {q.out_of_scope_year}"
         if not content:
             return "no terms"
-        missing = self.absent_terms(content)
+        # An English word's one-word guess (ageing → 老龄化) is no proof of absence;
+        # only terms the question surely means (phrases, names, indicators) are.
+        scale = self._term_scale(q)
+        missing = [t for t in self.absent_terms(content) if scale.get(t, 1.0) >= 1.0]
         if missing:
             return "absent " + "、".join(missing)
         if best is None or best.coverage < self.settings.min_coverage[q.lang]:

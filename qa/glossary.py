@@ -159,21 +159,25 @@ class Glossary:
         The unmatched words tell what of an English question the report's
         vocabulary cannot express ("mayor", "weather"): a sign it is not there.
         """
+        found, unmatched = self.match_spans(question_en)
+        return list(dict.fromkeys(zh for zh, _ in found)), unmatched
+
+    def match_spans(self, question_en: str) -> tuple[list[tuple[str, int]], list[str]]:
+        """Like `match`, with how many English words each Chinese term stood for."""
         words = normalise_en(question_en)
-        out: list[str] = []
+        out: list[tuple[str, int]] = []
         unmatched: list[str] = []
         i = 0
         while i < len(words):
             for n in range(min(self._max_words, len(words) - i), 0, -1):
                 zh = self._by_key.get(tuple(words[i : i + n]))
                 if zh:
-                    out += [z for z in zh if z not in out]
+                    out += [(z, n) for z in zh]
                     i += n
                     break
             else:
                 if _CJK.match(words[i]):
-                    if words[i] not in out:
-                        out.append(words[i])
+                    out.append((words[i], 1))
                 else:
                     unmatched.append(words[i])
                 i += 1

@@ -33,7 +33,8 @@ _NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how lo
 _COMPARE_ZH = re.compile(r"分别|相比|对比|比较|哪个更|谁更|哪一个更|和.{1,20}哪个|与.{1,20}哪个|之差|差距")
 _COMPARE_EN = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|both|respectively|"
                          r"difference|faster|slower|higher|lower|more than|less than|against|"
-                         r"meet|met|achieve|achieved|actual|actually)\b", re.I)
+                         r"meet|met|achieve|achieved|actual|actually|bigger|smaller|larger|greater|"
+                         r"exceed|exceeded|beat|stack up|outpace|outpaced)\b", re.I)
 
 # English words that carry no subject: question words, auxiliaries, and words
 # for what kind of figure is wanted (their Chinese side is in INTENT_TERMS).
@@ -169,7 +170,7 @@ def analyse(question: str) -> Query:
         compare = bool(_COMPARE_ZH.search(q)) or len(re.findall(r"多少|几", q)) >= 2
     else:
         wants_number = bool(_NUMBER_EN.search(q)) and not _ENTITY_EN.search(q)
-        asks = re.findall(r"\b(how many|how much|what|by how much)\b", q, re.I)
+        asks = re.findall(r"\b(how many|how much|what|how fast|how quickly)\b", q, re.I)
         compare = bool(_COMPARE_EN.search(q)) or len(asks) >= 2
     maybe = not _ENTITY_EN.search(q) if lang == "en" else not _ENTITY_ZH.search(q)
     explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))

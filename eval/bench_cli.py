@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.bench import SECTIONS
+from eval.cli import positive
 
 DEFAULT_OUT = "out/bench"
 PNG = "bench.png"
@@ -36,18 +37,6 @@ def _sizes(raw: str) -> tuple[int, ...]:
     return sizes
 
 
-def _positive(kind: type) -> Any:
-    def parse(raw: str) -> Any:
-        try:
-            value = kind(raw)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a number, got {raw!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be > 0, got {raw}")
-        return value
-    return parse
-
-
 def add_bench_parser(sub: Any) -> argparse.ArgumentParser:
     """Register `bench` on the main CLI's subparsers."""
     p = sub.add_parser(
@@ -61,15 +50,15 @@ def add_bench_parser(sub: Any) -> argparse.ArgumentParser:
     p.add_argument("--index", default=None, help="index folder (default: data/index)")
     p.add_argument("--gold", nargs="+", default=None, metavar="FILE",
                    help="questions for the ask section (default: tune, holdout and dev sets)")
-    p.add_argument("--clients", type=_positive(int), default=8, help="HTTP clients (default 8)")
-    p.add_argument("--seconds", type=_positive(float), default=10.0,
+    p.add_argument("--clients", type=positive(int), default=8, help="HTTP clients (default 8)")
+    p.add_argument("--seconds", type=positive(float), default=10.0,
                    help="HTTP load duration in seconds (default 10)")
     p.add_argument("--sizes", type=_sizes, default=None, metavar="N,N,…",
                    help="scaling corpus sizes (default 10000,100000; 1000000 with --full)")
     p.add_argument("--full", action="store_true", help="include 1M passages in scaling")
-    p.add_argument("--queries", type=_positive(int), default=50,
+    p.add_argument("--queries", type=positive(int), default=50,
                    help="queries per scaling stage and size (default 50)")
-    p.add_argument("--threads", type=_positive(int), default=None,
+    p.add_argument("--threads", type=positive(int), default=None,
                    help="torch and FAISS threads, also passed to the server as "
                    "OMP_NUM_THREADS (default: their own, = cores)")
     p.add_argument("--model-build", action="store_true",

@@ -31,24 +31,20 @@ def _threshold_arg(spec: str) -> Threshold:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _positive_int(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {raw!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
-    return value
+def positive(kind: type) -> Any:
+    """An argparse type: a number of `kind` (int or float) that must be > 0."""
 
+    def parse(raw: str) -> Any:
+        try:
+            value = kind(raw)
+        except ValueError:
+            word = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"must be {word}, got {raw!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+        return value
 
-def _positive_float(raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
-    return value
+    return parse
 
 
 def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -74,11 +70,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--out", default=DEFAULT_OUT, metavar="DIR", help=f"output folder (default: {DEFAULT_OUT})"
     )
     p.add_argument(
-        "--top-k", type=_positive_int, default=5, help="passages per question (default 5)"
+        "--top-k", type=positive(int), default=5, help="passages per question (default 5)"
     )
     p.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=positive(float),
         default=60.0,
         help="seconds per HTTP request with --api (default 60)",
     )

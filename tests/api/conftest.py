@@ -7,7 +7,6 @@ other settings (an API key, CORS origins) costs a new app, not a new model.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import socket
 import threading
@@ -26,29 +25,6 @@ ALLOWED_ORIGIN = "http://allowed.example"
 
 ZH_QUESTION = "2022年粮食产量是多少？"
 EN_QUESTION = "How many 5G base stations were added in 2022?"
-
-
-def _loopback(address: Any) -> bool:
-    host = address[0] if isinstance(address, tuple) else address
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-@pytest.fixture(autouse=True)
-def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail loudly on any connection that leaves the machine (loopback is the live server)."""
-    real_connect = socket.socket.connect
-
-    def guard(self: socket.socket, address: Any) -> None:
-        if self.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address):
-            raise RuntimeError(f"a test tried to open a network connection to {address!r}")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guard)
 
 
 def settings(**overrides: Any) -> ServeSettings:

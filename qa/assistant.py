@@ -355,6 +355,13 @@ class Assistant:
             return not parts or not all(w in self._corpus_text for w in parts)
         return [t for t in content if absent(t)]
 
+    def _names(self, q: Query, terms: list[str]) -> str:
+        """Terms as the asker reads them: Chinese, or English where the glossary knows."""
+        if q.lang == "zh":
+            return "、".join(terms)
+        return ", ".join(f"{self.glossary.label_en(t)} ({t})" if self.glossary.label_en(t) else t
+                         for t in terms)
+
     def _abstain_reason(self, q: Query, content: list[str], best: Candidate | None) -> str | None:
         if q.out_of_scope_year is not None:
             return f"year {q.out_of_scope_year}"
@@ -365,9 +372,15 @@ class Assistant:
         scale = self._term_scale(q)
         missing = [t for t in self.absent_terms(content) if scale.get(t, 1.0) >= 1.0]
         if missing:
-            return "absent " + "、".join(missing)
+            return "absent " + self._names(q, missing)
         if best is None or best.coverage < self.settings.min_coverage[q.lang]:
             return "low coverage"
+        # "Luzhou's foreign trade": a place the question is about must be in the
+        # passage that answers it, or the figure is some other place's.
+        places = [t for t in content if self.glossary.kind_of(t) == "place"]
+        elsewhere = [t for t in places if t not in best.hit.passage.text]
+        if elsewhere:
+            return "place " + self._names(q, elsewhere)
         if q.wants_number:
             if not best.scored:
                 return "no figure"

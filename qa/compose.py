@@ -39,6 +39,10 @@ def abstention(q: Query, reason: str, citations: list[Citation]) -> Answer:
         terms = reason.split(" ", 1)[1]
         text = (f"{ABSTAIN_ZH}：报告中没有提到“{terms}”。" if q.lang == "zh" else
                 f"{ABSTAIN_EN}: it never mentions {terms}.")
+    elif reason.startswith("place "):
+        place = reason.split(" ", 1)[1]
+        text = (f"{ABSTAIN_ZH}：报告没有给出{place}的这一数据。" if q.lang == "zh" else
+                f"{ABSTAIN_EN}: it gives no such figure for {place}.")
     elif reason.startswith("year "):
         year = reason.split()[1]
         text = (f"{ABSTAIN_ZH}：报告只涉及2022年执行情况和2023年计划，没有{year}年的数据。"

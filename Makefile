@@ -9,8 +9,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+GOLD   := eval/gold/tune.jsonl eval/gold/tune2.jsonl eval/gold/holdout.jsonl eval/dev.jsonl
 
-.PHONY: serve test setup install browser eval bench lint clean
+.PHONY: serve test setup install browser eval eval-gate bench clean
 
 serve: setup
 	$(BIN)/reportqa serve --host $(HOST) --port $(PORT)
@@ -40,11 +41,11 @@ browser:
 
 # Regression gate: thresholds just under the current numbers (see README).
 eval-gate:
-	$(BIN)/reportqa eval --gold eval/gold/tune.jsonl eval/gold/holdout.jsonl eval/dev.jsonl \
+	$(BIN)/reportqa eval --gold $(GOLD) \
 	  --out test-output/eval $(shell cat eval/thresholds.txt 2>/dev/null)
 
 eval: setup
-	$(BIN)/reportqa eval --gold eval/gold/tune.jsonl eval/gold/holdout.jsonl eval/dev.jsonl --out out/eval
+	$(BIN)/reportqa eval --gold $(GOLD) --out out/eval
 
 bench: setup
 	$(BIN)/reportqa bench --out out/bench

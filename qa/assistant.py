@@ -378,7 +378,10 @@ class Assistant:
         # "Luzhou's foreign trade": a place the question is about must be in the
         # passage that answers it, or the figure is some other place's.
         places = [t for t in content if self.glossary.kind_of(t) == "place"]
-        elsewhere = [t for t in places if t not in best.hit.passage.text]
+        p = best.hit.passage
+        # For a figure, the place must be in its own sentence, not elsewhere in the passage.
+        where = p.text[best.span[0]:best.span[1]] if q.wants_number else p.text
+        elsewhere = [t for t in places if t not in where]
         if elsewhere:
             return "place " + self._names(q, elsewhere)
         if q.wants_number:

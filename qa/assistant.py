@@ -21,6 +21,7 @@ from index.store import IndexBundle, load_index
 from qa.compose import row_label, abstention, clause, compose
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
+from qa.units import COUNT_UNITS
 from qa.glossary import GENERIC_HEADS, Glossary, default_glossary
 from qa.query import EN_STOPWORDS, INTENT_TERMS, Query, analyse
 from qa.retrieve import BM25Retriever, DenseRetriever, dense_normalise, normalise
@@ -294,7 +295,7 @@ class Assistant:
         rel = self._cover(ev, tokens, around, unmatched=False)
         rel = max(rel, 0.5 * rel + 0.5 * sentence_cov)
         period_ok = f.period == q.period
-        unit_ok = bool(q.units) and (f.unit in q.units or ("%" in q.units and f.unit == "%"))
+        unit_ok = self._unit_matches(f, q.units)
         unit_bad = bool(q.units) and not unit_ok
         score = rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad
         return ScoredFigure(f, score, rel, period_ok, unit_ok)
@@ -302,6 +303,10 @@ class Assistant:
     def _around_text(self, p: Passage, f: Figure) -> tuple[str, frozenset[str]]:
         around = f"{f.label} {self._clause_of(p, f)}"
         return around, frozenset(self.segment(around))
+
+    @staticmethod
+    def _unit_matches(f: Figure, units: frozenset[str] | set[str]) -> bool:
+        return f.unit in units or ("count" in units and f.unit in COUNT_UNITS)
 
     @staticmethod
     def _clause_of(p: Passage, f: Figure) -> str:
@@ -319,11 +324,18 @@ class Assistant:
             return []
         top = c.scored[0]
         keep = [top]
+        if q.compare and len(q.units) >= 2:
+            # "有多少个，总投资多少": the best figure for each kind of number asked.
+            for unit in sorted(q.units):
+                match = next((sf for sf in c.scored if self._unit_matches(sf.figure, {unit})
+                              and sf.relevance >= self.settings.min_figure_relevance), None)
+                if match is not None and match not in keep:
+                    keep.append(match)
         for sf in c.scored[1:]:
             close = sf.score >= top.score - (0.35 if q.compare else 0.12)
-            if close and sf.relevance >= 0.5 and len(keep) < self.settings.max_figures:
+            if close and sf.relevance >= 0.5 and sf not in keep:
                 keep.append(sf)
-        return keep
+        return keep[: self.settings.max_figures]
 
     def _second(self, q: Query, best: Candidate, cands: list[Candidate]) -> Candidate | None:
         """For a comparison: the best sentence elsewhere whose top figure is of another

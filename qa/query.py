@@ -132,13 +132,15 @@ def detect_lang(q: str) -> str:
 
 
 _UNIT_HINTS_ZH = (("%", r"增速|增长|增幅|下降|率|%|％|百分|强度|比重|占比|变化|变动"), ("元", r"元|资金|金额|投资额"),
-                  ("吨", r"吨"), ("人", r"多少人|人数|\d+人"), ("亩", r"亩"), ("公里", r"公里|千米"))
+                  ("吨", r"吨"), ("人", r"多少人|人数|\d+人"), ("亩", r"亩"), ("公里", r"公里|千米"),
+                  ("count", r"多少个|几个|个数|多少家|几家|多少项|几项|多少所|几所|多少座|几座"))
 _UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|percent|percentage|change|changed|"
                         r"intensity|share|proportion|decline|declined|fell|fall)\b|%"),
                   ("元", r"\b(yuan|rmb|revenue|amount|value|money|funds|funding|sales|income|"
                         r"investment|invested|how much)\b"),
                   ("吨", r"\b(tonnes|tons|tonne|ton)\b"), ("人", r"\b(people|persons|jobs)\b"),
-                  ("亩", r"\bmu\b"), ("公里", r"\b(kilometres|kilometers|km)\b"))
+                  ("亩", r"\bmu\b"), ("公里", r"\b(kilometres|kilometers|km)\b"),
+                  ("count", r"\bhow many\b"))
 
 
 def unit_hints(q: str, lang: str) -> frozenset[str]:

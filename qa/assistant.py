@@ -209,7 +209,7 @@ class Assistant:
         bm = normalise(self.bm25.scores_for_tokens(terms))
         dense = dense_normalise(self.dense.scores_for_vector(qvec))
         scores = s.w_bm25[q.lang] * bm + s.w_dense[q.lang] * dense
-        scores += s.period_bonus * np.array([q.period in ps for ps in self._periods])
+        scores += s.period_bonus * np.array([bool(q.periods & ps) for ps in self._periods])
         if q.numbers:
             has = np.array([any(n in p.text for n in q.numbers) for p in self.bundle.passages])
             scores += s.number_bonus * has

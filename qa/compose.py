@@ -111,7 +111,8 @@ def compose(q: Query, passage: Passage, span: tuple[int, int], figures: list[Fig
 def _quote(passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
     if passage.kind == "table_row" and passage.cells:
         return _row_summary(passage, figures)
-    lo, hi = clause(passage.text, span[0], span[1], figures, passage.start)
+    inside = [f for f in figures if passage.start <= f.start and f.end <= passage.end]
+    lo, hi = clause(passage.text, span[0], span[1], inside, passage.start)
     return passage.text[lo:hi].strip()
 
 

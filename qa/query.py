@@ -91,6 +91,7 @@ class Query:
     lang: str  # "zh" | "en"
     years: tuple[int, ...]
     period: str  # the period the question is about: 2022-actual | 2022-target | 2023-target
+    periods: frozenset[str]  # all periods it names (a comparison can name two)
     out_of_scope_year: int | None  # a year the report does not cover, asked about
     numbers: tuple[str, ...]  # numbers in the question other than years
     wants_number: bool  # a figure answers it (not a name, a place, a way)
@@ -135,8 +136,9 @@ _UNIT_HINTS_ZH = (("%", r"增速|增长|增幅|下降|率|%|％|百分|强度|�
                   ("吨", r"吨"), ("人", r"多少人|人数|\d+人"), ("亩", r"亩"), ("公里", r"公里|千米"),
                   ("count", r"多少个|几个|个数|多少家|几家|多少项|几项|多少所|几所|多少座|几座"))
 _UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|percent|percentage|change|changed|"
-                        r"intensity|share|proportion|decline|declined|fell|fall)\b|%"),
-                  ("元", r"\b(yuan|rmb|revenue|amount|value|money|funds|funding|sales|income|"
+                        r"intensity|share|proportion|decline|declined|fell|fall|faster|slower|"
+                        r"expand|expanded|expansion)\b|%"),
+                  ("元", r"\b(yuan|rmb|revenue|amount|value(?! added)|money|funds|funding|sales|income|"
                         r"investment|invested|how much)\b"),
                   ("吨", r"\b(tonnes|tons|tonne|ton)\b"), ("人", r"\b(people|persons|jobs)\b"),
                   ("亩", r"\bmu\b"), ("公里", r"\b(kilometres|kilometers|km)\b"),
@@ -176,5 +178,11 @@ def analyse(question: str) -> Query:
         compare = bool(_COMPARE_EN.search(q)) or len(asks) >= 2
     maybe = not _ENTITY_EN.search(q) if lang == "en" else not _ENTITY_ZH.search(q)
     explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
-    return Query(q, lang, years, question_period(q, lang, years), out, numbers,
+    period = question_period(q, lang, years)
+    periods = {period}
+    if compare:  # "2022 result against the 2023 target": both years' passages are wanted
+        periods |= {question_period(q, lang, (y,)) for y in years if y in REPORT_YEARS}
+        if re.search(r"目标|预期|target|goal|plan", q, re.I) and 2022 in years:
+            periods |= {"2022-actual", "2022-target"}
+    return Query(q, lang, years, period, frozenset(periods), out, numbers,
                  wants_number or compare, maybe, compare, explicit, unit_hints(q, lang))

@@ -304,6 +304,11 @@ class Assistant:
         around = f"{f.label} {self._clause_of(p, f)}"
         return around, frozenset(self.segment(around))
 
+    def _is_share(self, p: Passage, f: Figure) -> bool:
+        """A share or proportion: its kind says so, or its clause does (占比, 比重)."""
+        around, _ = self._around[(p.id, f.start)]
+        return f.kind in ("share", "ratio") or any(w in around for w in ("占比", "比重", "占"))
+
     @staticmethod
     def _unit_matches(f: Figure, units: frozenset[str] | set[str]) -> bool:
         return f.unit in units or ("count" in units and f.unit in COUNT_UNITS)
@@ -404,6 +409,8 @@ class Assistant:
                 return "no figure"
             if q.period_explicit and not q.compare and not top.period_ok:
                 return f"period {q.period}"
+            if q.asks_share and not self._is_share(best.hit.passage, top.figure):
+                return "no figure"
         return None
 
     def _citations(self, hits: list[Hit], best: Candidate | None, second: Candidate | None,

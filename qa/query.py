@@ -99,6 +99,7 @@ class Query:
     compare: bool  # asks for two or more figures side by side
     period_explicit: bool  # names a year or a target: a figure of another period is wrong
     units: frozenset[str]  # units the question asks in ("%" for rates, "元" for money, ...)
+    asks_share: bool = False  # "what share of GDP": only a share or proportion answers it
 
 
 def validate_question(question: object) -> str:
@@ -184,5 +185,7 @@ def analyse(question: str) -> Query:
         periods |= {question_period(q, lang, (y,)) for y in years if y in REPORT_YEARS}
         if re.search(r"目标|预期|target|goal|plan", q, re.I) and 2022 in years:
             periods |= {"2022-actual", "2022-target"}
+    share = bool(re.search(r"占比|比重|所占|份额|\b(share|proportion|percentage of|per cent of)\b",
+                           q, re.I))
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
-                 wants_number or compare, maybe, compare, explicit, unit_hints(q, lang))
+                 wants_number or compare, maybe, compare, explicit, unit_hints(q, lang), share)

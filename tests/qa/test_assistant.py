@@ -72,6 +72,8 @@ def test_table_row_answer_keeps_column_meaning(assistant) -> None:  # noqa: ANN0
     "2023年永川区粮食产量的目标是多少万吨？",  # only the 2022 result is stated
     "泸州2022年进出口总额是多少？",  # the report's figure is Yongchuan's, not Luzhou's
     "What was Luzhou's total foreign trade in 2022?",
+    "What share of Yongchuan's GDP does the services sector account for?",  # no share given
+    "2022年服务业增加值占地区生产总值的比重是多少？",
 ])
 def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -392,6 +393,8 @@ class Assistant:
             return "absent " + self._names(q, missing)
         if best is None or best.coverage < self.settings.min_coverage[q.lang]:
             return "low coverage"
+        if q.asks_person and not PERSON_MARKERS.search(best.hit.passage.text[slice(*best.span)]):
+            return "no person"  # plans name tasks and units, rarely people
         # "Luzhou's foreign trade": a place the question is about must be in the
         # passage that answers it, or the figure is some other place's.
         places = [t for t in content if self.glossary.kind_of(t) == "place"]
@@ -443,6 +446,10 @@ class Assistant:
         """A figure is stated only if it sits verbatim inside its citation."""
         doc = self.bundle.documents[c.doc_id].text
         return c.start <= f.start < f.end <= c.end and doc[f.start:f.end] == f.text
+
+
+# Words that come with a person's name in Chinese official texts.
+PERSON_MARKERS = re.compile(r"同志|先生|女士|书记|区长|市长|主任|局长|冠军|获得者")
 
 
 def _is_number(token: str) -> bool:

@@ -24,12 +24,14 @@ _REASONS_EN = {
     "no terms": "the question names nothing the report covers",
     "no figure": "the passages on this topic give no figure for it",
     "no passage": "nothing relevant was found",
+    "no person": "it names no person for this",
 }
 _REASONS_ZH = {
     "low coverage": "报告中没有涉及该问题所问内容的段落",
     "no terms": "问题中没有报告涉及的内容",
     "no figure": "相关段落没有给出这一数字",
     "no passage": "没有找到相关内容",
+    "no person": "报告没有提到相关人员的姓名",
 }
 
 

@@ -100,6 +100,7 @@ class Query:
     period_explicit: bool  # names a year or a target: a figure of another period is wrong
     units: frozenset[str]  # units the question asks in ("%" for rates, "元" for money, ...)
     asks_share: bool = False  # "what share of GDP": only a share or proportion answers it
+    asks_person: bool = False  # "who is the mayor": only a named person answers it
 
 
 def validate_question(question: object) -> str:
@@ -187,5 +188,7 @@ def analyse(question: str) -> Query:
             periods |= {"2022-actual", "2022-target"}
     share = bool(re.search(r"占比|比重|所占|份额|\b(share|proportion|percentage of|per cent of)\b",
                            q, re.I))
+    person = bool(re.search(r"^\W*(who|whom|whose)\b|\bname of the (person|official|head)\b|"
+                            r"是谁|谁是|姓名|名字|叫什么", q, re.I))
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
-                 wants_number or compare, maybe, compare, explicit, unit_hints(q, lang), share)
+                 wants_number or compare, maybe, compare, explicit, unit_hints(q, lang), share, person)

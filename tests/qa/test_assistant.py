@@ -74,6 +74,7 @@ def test_table_row_answer_keeps_column_meaning(assistant) -> None:  # noqa: ANN0
     "What was Luzhou's total foreign trade in 2022?",
     "What share of Yongchuan's GDP does the services sector account for?",  # no share given
     "2022年服务业增加值占地区生产总值的比重是多少？",
+    "Who won the Yongchuan International Women's Football Tournament?",  # names no one
 ])
 def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()

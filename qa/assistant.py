@@ -24,7 +24,7 @@ from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.units import COUNT_UNITS
 from qa.glossary import GENERIC_HEADS, Glossary, default_glossary
-from qa.query import EN_STOPWORDS, INTENT_TERMS, Query, analyse
+from qa.query import INTENT_TERMS, Query, analyse
 from qa.retrieve import BM25Retriever, DenseRetriever, dense_normalise, normalise
 from reportqa.paths import default_index_dir, default_model
 from reportqa.types import PERIODS, Answer, Citation, Figure, Hit, Passage
@@ -46,10 +46,6 @@ class Settings:
     # on unanswerable English questions but also on answerable ones.
     min_coverage: dict[str, float] = field(default_factory=lambda: {"zh": 0.4, "en": 0.4})
     min_figure_relevance: float = 0.3  # share of them around the figure stated
-    # Weight of an English word the glossary does not know, as a missing term.
-    # Off: the glossary covers every word of the tuning questions, so this signal
-    # cannot be calibrated there; the absent-term check carries abstention instead.
-    unmatched_en: float = 0.0
     max_figures: int = 3
 
 
@@ -58,7 +54,6 @@ class Evidence:
     """What a question needs a passage to contain."""
 
     content: list[str]  # subject terms (not intent words such as 目标, 多少)
-    unmatched: float  # weight of English words no term stands for
     parts: dict[str, list[str]]  # each term's dictionary words, for partial credit
     scale: dict[str, float]  # how sure we are the question means each term
 
@@ -144,7 +139,7 @@ class Assistant:
         """Ranked passages (hybrid score), no answer."""
         q = analyse(query)
         _check_top_k(top_k)
-        scores = self._scores(q, self.encode_query(q.text), self._query_terms(q))
+        scores = self._scores(q, self.encode_query(q.text), self._query_terms(q)[0])
         order = np.argsort(-scores, kind="stable")[:top_k]
         return [Hit(self.bundle.passages[int(i)], float(scores[i]), "hybrid") for i in order]
 
@@ -155,13 +150,13 @@ class Assistant:
         t_embed = time.perf_counter()
         qvec = self.encode_query(q.text)
         t_retrieve = time.perf_counter()
-        terms = self._query_terms(q)
+        terms, scale = self._query_terms(q)
         scores = self._scores(q, qvec, terms)
         n_cand = max(top_k, self.settings.candidates)
         order = np.argsort(-scores, kind="stable")[:n_cand]
         hits = [Hit(self.bundle.passages[int(i)], float(scores[i]), "hybrid") for i in order]
         t_answer = time.perf_counter()
-        answer = self._answer(q, terms, hits, top_k)
+        answer = self._answer(q, terms, scale, hits, top_k)
         answer.id = id
         t1 = time.perf_counter()
         answer.timing_ms = {
@@ -172,38 +167,28 @@ class Assistant:
 
     # -------------------------------------------------------------- retrieval
 
-    def _query_terms(self, q: Query) -> list[str]:
-        """Chinese retrieval tokens: the question's own, or its glossary terms."""
+    def _query_terms(self, q: Query) -> tuple[list[str], dict[str, float]]:
+        """Chinese retrieval tokens (the question's own, or its glossary terms), and
+        how sure we are an English question means each one.
+
+        A Chinese term that one English word stood for is a guess ("go up" → 占比,
+        "land" → 土地) unless it names an indicator, place or organisation: such
+        guesses weigh half and never prove absence. Phrases and names weigh fully.
+        """
+        scale: dict[str, float] = {}
         if q.lang == "zh":
             toks = self.segment(q.text)
         else:
-            zh, _ = self.glossary.match(q.text)
-            toks = [t for term in zh for t in self.segment(term)] + list(q.numbers)
+            found, _ = self.glossary.match_spans(q.text)
+            toks = []
+            for zh, n_words in found:
+                sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")
+                for tok in self.segment(zh):
+                    toks.append(tok)
+                    scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
+            toks += list(q.numbers)
         years = {str(y) for y in q.years}
-        return [t for t in dict.fromkeys(toks) if t not in years]
-
-    def _term_scale(self, q: Query) -> dict[str, float]:
-        """English questions: a Chinese term that one English word stood for is a
-        guess ("go up" → 占比, "land" → 土地) unless it names an indicator, place
-        or organisation; such guesses weigh half. Phrases and names weigh fully."""
-        if q.lang != "en":
-            return {}
-        found, _ = self.glossary.match_spans(q.text)
-        scale: dict[str, float] = {}
-        for zh, n_words in found:
-            sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")
-            for tok in self.segment(zh):
-                scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
-        return scale
-
-    def _unmatched_weight(self, q: Query) -> float:
-        """English content words the glossary cannot carry into Chinese count as
-        missing terms, each with a typical term's weight."""
-        if q.lang != "en":
-            return 0.0
-        _, unmatched = self.glossary.match(q.text)
-        words = {w for w in unmatched if w not in EN_STOPWORDS and not w.isdigit()}
-        return self.settings.unmatched_en * len(words) * self.weights.median_idf
+        return [t for t in dict.fromkeys(toks) if t not in years], scale
 
     def _scores(self, q: Query, qvec: np.ndarray, terms: list[str]) -> np.ndarray:
         s = self.settings
@@ -224,18 +209,18 @@ class Assistant:
 
     # -------------------------------------------------------------- answering
 
-    def _answer(self, q: Query, terms: list[str], hits: list[Hit], top_k: int) -> Answer:
+    def _answer(self, q: Query, terms: list[str], scale: dict[str, float], hits: list[Hit],
+                top_k: int) -> Answer:
         # Only what the question is about counts as evidence; a question that names
         # nothing but a year and "how many" has no subject the report could cover.
         # Numbers steer retrieval (number_bonus) but are not what a question is about.
         content = [t for t in terms if t not in INTENT_TERMS and not _is_number(t)]
-        ev = Evidence(content, self._unmatched_weight(q),
-                      {t: self.segment.subwords(t) for t in content}, self._term_scale(q))
+        ev = Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
         cands = [c for rank, h in enumerate(hits) for c in self._candidates(q, ev, h, rank)]
         best = max(cands, key=lambda c: c.score, default=None)
         second = self._second(q, best, cands) if q.compare and best is not None else None
         cited = self._citations(hits[:top_k], best, second, cands)
-        reason = self._abstain_reason(q, content, best)
+        reason = self._abstain_reason(q, ev, best)
         if reason is not None or best is None:
             return abstention(q, reason or "no passage", cited)
         chosen = self._chosen(q, best)
@@ -249,10 +234,8 @@ class Assistant:
         figures = [f for f in figures if self._faithful(f, cited[f.citation])]
         return compose(q, best.hit.passage, best.span, figures, cited)
 
-    def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "",
-               unmatched: bool = True) -> float:
-        return coverage(ev.content, tokens, self.weights, text,
-                        ev.unmatched if unmatched else 0.0, ev.parts, ev.scale).score
+    def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
+        return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale).score
 
     def _candidates(self, q: Query, ev: Evidence, hit: Hit, rank: int) -> list[Candidate]:
         p = hit.passage
@@ -293,7 +276,7 @@ class Assistant:
         """How well a figure answers: its label and clause against the question
         (the clause counts most; the rest of its sentence can name the subject)."""
         around, tokens = self._around[(p.id, f.start)]
-        rel = self._cover(ev, tokens, around, unmatched=False)
+        rel = self._cover(ev, tokens, around)
         rel = max(rel, 0.5 * rel + 0.5 * sentence_cov)
         period_ok = f.period == q.period
         unit_ok = self._unit_matches(f, q.units)
@@ -380,15 +363,15 @@ class Assistant:
         return ", ".join(f"{self.glossary.label_en(t)} ({t})" if self.glossary.label_en(t) else t
                          for t in terms)
 
-    def _abstain_reason(self, q: Query, content: list[str], best: Candidate | None) -> str | None:
+    def _abstain_reason(self, q: Query, ev: Evidence, best: Candidate | None) -> str | None:
+        content = ev.content
         if q.out_of_scope_year is not None:
             return f"year {q.out_of_scope_year}"
         if not content:
             return "no terms"
         # An English word's one-word guess (ageing → 老龄化) is no proof of absence;
         # only terms the question surely means (phrases, names, indicators) are.
-        scale = self._term_scale(q)
-        missing = [t for t in self.absent_terms(content) if scale.get(t, 1.0) >= 1.0]
+        missing = [t for t in self.absent_terms(content) if ev.scale.get(t, 1.0) >= 1.0]
         if missing:
             return "absent " + self._names(q, missing)
         if best is None or best.coverage < self.settings.min_coverage[q.lang]:

@@ -58,8 +58,6 @@ class TermWeights:
             df.update(set(toks))
         self.n = max(1, len(token_lists))
         self.df = df
-        idfs = sorted(self.idf(t) for t in df)
-        self.median_idf = idfs[len(idfs) // 2] if idfs else 1.0
 
     def idf(self, token: str) -> float:
         return math.log(1 + (self.n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))
@@ -84,19 +82,16 @@ PART_CREDIT = 0.6  # a term found only through its parts (进出口总额 → �
 
 
 def coverage(terms: Sequence[str], tokens: Set[str], weights: TermWeights,
-             text: str = "", unmatched_weight: float = 0.0,
-             parts: Mapping[str, Sequence[str]] | None = None,
+             text: str = "", parts: Mapping[str, Sequence[str]] | None = None,
              scale: Mapping[str, float] | None = None) -> Coverage:
     """Share of the terms' weight found among `tokens` (or as substrings of `text`).
 
-    `unmatched_weight` is the weight of question words that no term stands for
-    (English words the glossary does not know): they count as missing. A term
-    absent as a whole earns partial credit for its `parts` that are present.
+    A term absent as a whole earns partial credit for its `parts` that are present.
     `scale` multiplies a term's weight (how sure we are the question means it).
     """
     if not terms:
         return Coverage(0.0, (), ())
-    total, got = unmatched_weight, 0.0
+    total, got = 0.0, 0.0
     matched, missing = [], []
     for t in dict.fromkeys(terms):
         w = weights.weight(t) * (scale.get(t, 1.0) if scale else 1.0)

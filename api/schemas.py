@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qa.query import MAX_QUESTION_CHARS, validate_question
+from qa.query import MAX_QUESTION_CHARS, MAX_TOP_K, validate_question
 
-TopK = Annotated[int, Field(strict=True, ge=1, le=50,
+TopK = Annotated[int, Field(strict=True, ge=1, le=MAX_TOP_K,
                             description="how many citations (passages) to return, 1-50")]
 
 EXAMPLES_ZH = "2022年粮食产量是多少？"

@@ -24,8 +24,15 @@ from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.units import COUNT_UNITS
 from qa.glossary import GENERIC_HEADS, Glossary, default_glossary
-from qa.query import INTENT_TERMS, Query, analyse
-from qa.retrieve import BM25Retriever, DenseRetriever, dense_normalise, normalise
+from qa.query import INTENT_TERMS, MAX_TOP_K, Query, analyse
+from qa.retrieve import (
+    BM25Retriever,
+    DenseRetriever,
+    check_top_k,
+    dense_normalise,
+    normalise,
+    top_hits,
+)
 from reportqa.paths import default_index_dir, default_model
 from reportqa.types import PERIODS, Answer, Citation, Figure, Hit, Passage
 
@@ -72,7 +79,6 @@ class Candidate:
     """One sentence of one retrieved passage, scored as the answer."""
 
     hit: Hit
-    rank: int
     span: tuple[int, int]  # relative to the passage text
     score: float
     coverage: float
@@ -138,23 +144,20 @@ class Assistant:
     def search(self, query: str, top_k: int = 5) -> list[Hit]:
         """Ranked passages (hybrid score), no answer."""
         q = analyse(query)
-        _check_top_k(top_k)
+        check_top_k(top_k, MAX_TOP_K)
         scores = self._scores(q, self.encode_query(q.text), self._query_terms(q)[0])
-        order = np.argsort(-scores, kind="stable")[:top_k]
-        return [Hit(self.bundle.passages[int(i)], float(scores[i]), "hybrid") for i in order]
+        return top_hits(self.bundle, scores, top_k, "hybrid")
 
     def ask(self, question: str, top_k: int = 5, id: str | None = None) -> Answer:
         t0 = time.perf_counter()
-        _check_top_k(top_k)
+        check_top_k(top_k, MAX_TOP_K)
         q = analyse(question)
         t_embed = time.perf_counter()
         qvec = self.encode_query(q.text)
         t_retrieve = time.perf_counter()
         terms, scale = self._query_terms(q)
         scores = self._scores(q, qvec, terms)
-        n_cand = max(top_k, self.settings.candidates)
-        order = np.argsort(-scores, kind="stable")[:n_cand]
-        hits = [Hit(self.bundle.passages[int(i)], float(scores[i]), "hybrid") for i in order]
+        hits = top_hits(self.bundle, scores, max(top_k, self.settings.candidates), "hybrid")
         t_answer = time.perf_counter()
         answer = self._answer(q, terms, scale, hits, top_k)
         answer.id = id
@@ -216,7 +219,7 @@ class Assistant:
         # Numbers steer retrieval (number_bonus) but are not what a question is about.
         content = [t for t in terms if t not in INTENT_TERMS and not _is_number(t)]
         ev = Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
-        cands = [c for rank, h in enumerate(hits) for c in self._candidates(q, ev, h, rank)]
+        cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
         second = self._second(q, best, cands) if q.compare and best is not None else None
         cited = self._citations(hits[:top_k], best, second, cands)
@@ -237,7 +240,7 @@ class Assistant:
     def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
         return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale).score
 
-    def _candidates(self, q: Query, ev: Evidence, hit: Hit, rank: int) -> list[Candidate]:
+    def _candidates(self, q: Query, ev: Evidence, hit: Hit) -> list[Candidate]:
         p = hit.passage
         row = self._row[p.id]
         cov_ctx = self._cover(ev, self._tokens[row], p.context)
@@ -255,7 +258,7 @@ class Assistant:
             cov = max(cov_sent, 0.8 * cov_win, 0.6 * cov_sent + 0.4 * cov_ctx)
             if not numeric:
                 score = 0.7 * cov + 0.3 * hit.score + 0.1 * (q.period in self._periods[row])
-                out.append(Candidate(hit, rank, (s, e), score, cov, []))
+                out.append(Candidate(hit, (s, e), score, cov, []))
                 continue
             figs = [f for f in figs_all if p.start + s <= f.start and f.end <= p.start + e]
             scored = sorted((self._score_figure(q, ev, p, f, cov) for f in figs),
@@ -268,7 +271,7 @@ class Assistant:
                     score -= 0.5  # a figure of another year is the worst answer
             else:  # a sentence without figures cannot answer "how many"
                 score = 0.4 * cov + 0.2 * hit.score - (0.3 if q.wants_number else 0.0)
-            out.append(Candidate(hit, rank, (s, e), score, cov, scored))
+            out.append(Candidate(hit, (s, e), score, cov, scored))
         return out
 
     def _score_figure(self, q: Query, ev: Evidence, p: Passage, f: Figure,
@@ -439,6 +442,3 @@ def _is_number(token: str) -> bool:
     return token.replace(".", "", 1).isdigit()
 
 
-def _check_top_k(top_k: object) -> None:
-    if not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50:
-        raise ValueError(f"top_k must be an integer from 1 to 50, got {top_k!r}")

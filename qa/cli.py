@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
+from qa.query import MAX_TOP_K
 from reportqa.paths import default_index_dir
 
 EXIT_USAGE = 2
@@ -93,8 +94,8 @@ def run_ask(args: argparse.Namespace) -> int:
 
 
 def _top_k(k: int) -> None:
-    if not 1 <= k <= 50:
-        raise ValueError(f"--top-k must be from 1 to 50, got {k}")
+    if not 1 <= k <= MAX_TOP_K:
+        raise ValueError(f"--top-k must be from 1 to {MAX_TOP_K}, got {k}")
 
 
 def _print_human(d: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_QUESTION_CHARS = 500
+MAX_TOP_K = 50  # citations an answer may carry
 REPORT_YEARS = (2022, 2023)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -25,9 +25,14 @@ class Retriever(Protocol):
     def search(self, query: str, top_k: int) -> list[Hit]: ...
 
 
-def _check_top_k(top_k: int) -> None:
-    if not isinstance(top_k, int) or isinstance(top_k, bool) or top_k <= 0:
-        raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
+def check_top_k(top_k: object, limit: int | None = None) -> None:
+    """`top_k` must be a positive integer (and at most `limit`, when given)."""
+    ok = isinstance(top_k, int) and not isinstance(top_k, bool) and top_k > 0
+    if limit is None:
+        if not ok:
+            raise ValueError(f"top_k must be a positive integer, got {top_k!r}")
+    elif not ok or top_k > limit:  # type: ignore[operator]
+        raise ValueError(f"top_k must be an integer from 1 to {limit}, got {top_k!r}")
 
 
 class BM25Retriever:
@@ -48,8 +53,8 @@ class BM25Retriever:
         return self.scores_for_tokens(self.segment(query))
 
     def search(self, query: str, top_k: int) -> list[Hit]:
-        _check_top_k(top_k)
-        return _top_hits(self.bundle, self.scores(query), top_k, "bm25")
+        check_top_k(top_k)
+        return top_hits(self.bundle, self.scores(query), top_k, "bm25")
 
 
 class DenseRetriever:
@@ -72,7 +77,7 @@ class DenseRetriever:
         return out
 
     def search(self, query: str, top_k: int) -> list[Hit]:
-        _check_top_k(top_k)
+        check_top_k(top_k)
         qvec = self.embedder.encode_query([query])[0]
         sims, ids = self.bundle.faiss.search(qvec.reshape(1, -1), top_k)
         return [
@@ -101,10 +106,7 @@ def dense_normalise(sims: np.ndarray) -> np.ndarray:
     return (sims - lo) / (hi - lo) if hi > lo else np.zeros_like(sims)
 
 
-def _top_hits(bundle: IndexBundle, scores: np.ndarray, top_k: int, source: str) -> list[Hit]:
+def top_hits(bundle: IndexBundle, scores: np.ndarray, top_k: int, source: str) -> list[Hit]:
+    """The `top_k` passages by score, ties in index order."""
     order = np.argsort(-scores, kind="stable")[:top_k]
     return [Hit(bundle.passages[int(i)], float(scores[i]), source) for i in order]
-
-
-def top_hits(bundle: IndexBundle, scores: np.ndarray, top_k: int, source: str) -> list[Hit]:
-    return _top_hits(bundle, scores, top_k, source)

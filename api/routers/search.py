@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import ApiKey, AssistantDep
 from api.schemas import ERROR_RESPONSES, SearchHitOut, SearchOut
+from qa.query import MAX_TOP_K
 
 router = APIRouter(prefix="/api", tags=["search"], dependencies=[ApiKey])
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["search"], dependencies=[ApiKey])
 def search(assistant: AssistantDep,
            q: Annotated[str, Query(description="the query, Chinese or English",
                                    max_length=2000)],
-           top_k: Annotated[int, Query(ge=1, le=50, description="passages to return")] = 5,
+           top_k: Annotated[int, Query(ge=1, le=MAX_TOP_K, description="passages to return")] = 5,
            ) -> SearchOut:
     try:
         hits = assistant.search(q, top_k=top_k)

@@ -13,6 +13,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+# What the BM25 index holds per passage (written to, and checked in, the manifest).
+INDEX_TOKENS = "jieba+subwords"
+
 # Generated from the bilingual glossary (qa/glossary.py: write_userdict).
 USERDICT = Path(__file__).resolve().parent.parent / "qa" / "data" / "userdict.txt"
 
@@ -47,6 +50,17 @@ class Segmenter:
                 raise FileNotFoundError(f"jieba user dictionary {userdict} is missing")
             self._tok.load_userdict(str(userdict))
         self.userdict = userdict
+        self._pos = None  # jieba.posseg over the same tokenizer, made when first needed
+
+    def pos(self, word: str) -> str:
+        """jieba's part-of-speech flag for `word` (of its last word when it splits):
+        "n…" nouns, "v" verbs, "t" time words, "r" pronouns, "d" adverbs, …"""
+        if self._pos is None:
+            import jieba.posseg
+
+            self._pos = jieba.posseg.POSTokenizer(self._tok)
+        pairs = self._pos.lcut(word, HMM=False)
+        return pairs[-1].flag if pairs else "x"
 
     def add_word(self, word: str, freq: int | None = None) -> None:
         self._tok.add_word(word, freq)
@@ -54,6 +68,17 @@ class Segmenter:
     def subwords(self, word: str) -> list[str]:
         """Dictionary words of two or more characters inside `word` (体育赛事 → 体育, 赛事)."""
         return [w for w in self._tok.lcut(word, cut_all=True) if len(w) >= 2 and w != word]
+
+    def for_search(self, text: str) -> list[str]:
+        """Tokens for the BM25 index: each token, then the dictionary words inside
+        it, as jieba's search mode does ("暂安排" also indexes "安排", "重大项目"
+        also "项目"), so a question's plain word finds the report's compound."""
+        out = []
+        for tok in self(text):
+            out.append(tok)
+            if len(tok) >= 3 and not _NUMBER.fullmatch(tok):
+                out.extend(w for w in self.subwords(tok) if w not in STOPWORDS)
+        return out
 
     def __call__(self, text: str) -> list[str]:
         out = []

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from index.embed import Embedder
-from index.segment import Segmenter, userdict_checksum
+from index.segment import INDEX_TOKENS, Segmenter, userdict_checksum
 from reportqa import __version__
 from reportqa.paths import ROOT, model_label
 from reportqa.types import Document, Passage
@@ -135,7 +135,7 @@ def build_index(
     t_embed = time.perf_counter() - t0
     segmenter = segmenter or Segmenter()
     bm25 = bm25s.BM25()
-    bm25.index([segmenter(p.indexed_text()) or ["\u2205"] for p in passages], show_progress=False)
+    bm25.index([segmenter.for_search(p.indexed_text()) or ["\u2205"] for p in passages], show_progress=False)
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +157,7 @@ def build_index(
             "metric": "inner_product",
             "faiss": faiss_kind,
             "passages": len(passages),
-            "bm25": {"tokenizer": "jieba", "userdict_sha256": userdict_checksum()},
+            "bm25": {"tokenizer": INDEX_TOKENS, "userdict_sha256": userdict_checksum()},
             "corpus_checksum": corpus_checksum(docs),
             "documents": [
                 {"id": d.id, "title": d.title, "path": d.path, "chars": d.chars,
@@ -245,7 +245,12 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
     if verify_corpus:
         check_corpus(manifest, path)
         # BM25 tokens depend on the jieba dictionary: a changed one makes them stale.
-        built_with = manifest.get("bm25", {}).get("userdict_sha256")
+        bm25_info = manifest.get("bm25", {})
+        if bm25_info.get("tokenizer", INDEX_TOKENS) != INDEX_TOKENS:
+            raise IndexStoreError(
+                f"the index at {path} holds {bm25_info['tokenizer']} tokens, this version "
+                f"indexes {INDEX_TOKENS}: run `reportqa index`")
+        built_with = bm25_info.get("userdict_sha256")
         if built_with is not None and built_with != userdict_checksum():
             raise IndexStoreError(
                 f"the jieba user dictionary changed since the index at {path} was built: "

@@ -32,3 +32,16 @@ def test_private_tokenizer_leaves_jieba_global_alone(seg: Segmenter) -> None:
 
 def test_subwords(seg: Segmenter) -> None:
     assert set(seg.subwords("体育赛事")) >= {"体育", "赛事"}
+
+
+def test_search_tokens_add_the_words_inside_compounds(seg: Segmenter) -> None:
+    # "暂安排" is one jieba word; a question's "安排" must still find it in BM25.
+    toks = seg.for_search("2023年暂安排实施150个区级重点项目")
+    assert "暂安排" in toks and "安排" in toks
+    assert "150" in toks and "15" not in toks  # numbers are never split
+    assert seg.for_search("地区生产总值")[0] == "地区生产总值"
+
+
+def test_part_of_speech(seg: Segmenter) -> None:
+    assert seg.pos("去年") == "t" and seg.pos("打算") == "v"
+    assert seg.pos("常住人口").startswith("n")

@@ -123,3 +123,11 @@ def test_changed_dictionary_makes_bm25_stale(built: Path) -> None:
     (built / "manifest.json").write_text(json.dumps(m))
     with pytest.raises(IndexStoreError, match="jieba user dictionary changed"):
         load_index(built)
+
+
+def test_index_of_other_bm25_tokens_is_stale(built: Path) -> None:
+    m = json.loads((built / "manifest.json").read_text())
+    m["bm25"]["tokenizer"] = "jieba"  # built before compounds indexed their inner words
+    (built / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexStoreError, match="holds jieba tokens.*run `reportqa index`"):
+        load_index(built)

@@ -19,12 +19,13 @@ from corpus.tables import cell_period
 from index.embed import Embedder
 from index.segment import Segmenter
 from index.store import IndexBundle, load_index
+from qa.colloquial import QuestionWords, shares_characters
 from qa.compose import row_label, abstention, clause, compose
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.units import COUNT_UNITS
 from qa.glossary import GENERIC_HEADS, Glossary, default_glossary
-from qa.query import INTENT_TERMS, MAX_TOP_K, Query, analyse
+from qa.query import COUNTER_KINDS, INTENT_TERMS, MAX_TOP_K, Query, analyse
 from qa.retrieve import (
     BM25Retriever,
     DenseRetriever,
@@ -52,6 +53,8 @@ class Settings:
     # false abstention near 5% (zh 0.0%, en 5.6%); higher thresholds abstain more
     # on unanswerable English questions but also on answerable ones.
     min_coverage: dict[str, float] = field(default_factory=lambda: {"zh": 0.4, "en": 0.4})
+    # Below this coverage, every indicator the question names must be in the passage.
+    anchor_coverage: float = 0.6
     min_figure_relevance: float = 0.3  # share of them around the figure stated
     max_figures: int = 3
 
@@ -106,6 +109,7 @@ class Assistant:
         }
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
         self._corpus_text = "\n".join(d.text for d in bundle.documents.values()).lower()
+        self.words = QuestionWords(segmenter, glossary, self._corpus_text)
         self._around = {
             (p.id, f.start): self._around_text(p, f)
             for p in bundle.passages for f in self._figures[p.id]
@@ -156,8 +160,7 @@ class Assistant:
         qvec = self.encode_query(q.text)
         t_retrieve = time.perf_counter()
         terms, scale = self._query_terms(q)
-        scores = self._scores(q, qvec, terms)
-        hits = top_hits(self.bundle, scores, max(top_k, self.settings.candidates), "hybrid")
+        hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates))
         t_answer = time.perf_counter()
         answer = self._answer(q, terms, scale, hits, top_k)
         answer.id = id
@@ -180,7 +183,7 @@ class Assistant:
         """
         scale: dict[str, float] = {}
         if q.lang == "zh":
-            toks = self.segment(q.text)
+            toks = self.words.terms(q.text)
         else:
             found, _ = self.glossary.match_spans(q.text)
             toks = []
@@ -192,6 +195,19 @@ class Assistant:
             toks += list(q.numbers)
         years = {str(y) for y in q.years}
         return [t for t in dict.fromkeys(toks) if t not in years], scale
+
+    def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int) -> list[Hit]:
+        """The top `n` passages; a comparison of two periods ("去年实际…今年目标")
+        gets the top `n` of each, so one period's passages cannot crowd out the other's."""
+        if not (q.compare and len(q.periods) >= 2):
+            return top_hits(self.bundle, self._scores(q, qvec, terms), n, "hybrid")
+        best: dict[str, Hit] = {}
+        for period in sorted(q.periods):
+            scores = self._scores(replace(q, periods=frozenset({period})), qvec, terms)
+            for h in top_hits(self.bundle, scores, n, "hybrid"):
+                if h.passage.id not in best or h.score > best[h.passage.id].score:
+                    best[h.passage.id] = h
+        return sorted(best.values(), key=lambda h: -h.score)
 
     def _scores(self, q: Query, qvec: np.ndarray, terms: list[str]) -> np.ndarray:
         s = self.settings
@@ -217,7 +233,7 @@ class Assistant:
         # Only what the question is about counts as evidence; a question that names
         # nothing but a year and "how many" has no subject the report could cover.
         # Numbers steer retrieval (number_bonus) but are not what a question is about.
-        content = [t for t in terms if t not in INTENT_TERMS and not _is_number(t)]
+        content = subject_terms(terms, q.units)
         ev = Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
         cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
@@ -226,16 +242,19 @@ class Assistant:
         reason = self._abstain_reason(q, ev, best)
         if reason is not None or best is None:
             return abstention(q, reason or "no passage", cited)
-        chosen = self._chosen(q, best)
+        chosen = self._chosen(q, best, self._ask_evidence(q))
         if not q.wants_number:  # a figure only if it is about what was asked
             chosen = [sf for sf in chosen if sf.relevance >= self.settings.min_figure_relevance]
-        if len(chosen) > 1:  # both sides are in the answering sentence or row
-            second = None
+        if len({sf.figure.period for sf in chosen}) > 1 or (len(chosen) > 1 and len(q.periods) < 2):
+            second = None  # both sides are in the answering sentence or row
+        elif second is not None:  # one figure from each period's passage
+            chosen = chosen[:1]
         figures = [replace(sf.figure, citation=0) for sf in chosen]
         if second is not None:
             figures += [replace(second.scored[0].figure, citation=1)]
         figures = [f for f in figures if self._faithful(f, cited[f.citation])]
-        return compose(q, best.hit.passage, best.span, figures, cited)
+        other = (second.hit.passage, second.span) if second is not None else None
+        return compose(q, best.hit.passage, best.span, figures, cited, other)
 
     def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
         return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale).score
@@ -243,6 +262,10 @@ class Assistant:
     def _candidates(self, q: Query, ev: Evidence, hit: Hit) -> list[Candidate]:
         p = hit.passage
         row = self._row[p.id]
+        # A term the passage writes out in one sentence earns no partial credit in
+        # another: "重点项目" is not half of "重大项目" when both are in the passage.
+        if any(t in p.text for t in ev.parts):
+            ev = replace(ev, parts={t: v for t, v in ev.parts.items() if t not in p.text})
         cov_ctx = self._cover(ev, self._tokens[row], p.context)
         numeric = q.wants_number or q.may_want_number
         figs_all = self._figures[p.id] if numeric else []
@@ -284,7 +307,8 @@ class Assistant:
         period_ok = f.period == q.period
         unit_ok = self._unit_matches(f, q.units)
         unit_bad = bool(q.units) and not unit_ok
-        score = rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad
+        share = q.asks_share and self._is_share(p, f)  # "占比多少": a share answers it
+        score = rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
         return ScoredFigure(f, score, rel, period_ok, unit_ok)
 
     def _around_text(self, p: Passage, f: Figure) -> tuple[str, frozenset[str]]:
@@ -297,8 +321,9 @@ class Assistant:
         return f.kind in ("share", "ratio") or any(w in around for w in ("占比", "比重", "占"))
 
     @staticmethod
-    def _unit_matches(f: Figure, units: frozenset[str] | set[str]) -> bool:
-        return f.unit in units or ("count" in units and f.unit in COUNT_UNITS)
+    def _unit_matches(f: Figure, units: AbstractSet[str]) -> bool:
+        return (f.unit in units or COUNTER_KINDS.get(f.unit) in units
+                or ("count" in units and f.unit in COUNT_UNITS))
 
     @staticmethod
     def _clause_of(p: Passage, f: Figure) -> str:
@@ -310,12 +335,41 @@ class Assistant:
             return f"{label} {cell.header} {p.text[lo:hi]}" if cell else label
         return p.text[lo:hi]
 
-    def _chosen(self, q: Query, c: Candidate) -> list[ScoredFigure]:
-        """The best figure, and those nearly as good (both halves of a comparison)."""
+    def _ask_evidence(self, q: Query) -> list[tuple[Evidence, frozenset[str]]]:
+        """Each separate question's terms and units ("总额是多少，比上一年涨了多少")."""
+        out = []
+        for text in q.asks:
+            try:
+                sub = analyse(text)
+            except ValueError:  # a fragment with no words of its own
+                continue
+            terms, scale = self._query_terms(replace(sub, lang=q.lang))
+            content = subject_terms(terms, sub.units)
+            ev = Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
+            out.append((ev, sub.units))
+        return out
+
+    def _chosen(self, q: Query, c: Candidate,
+                asks: list[tuple[Evidence, frozenset[str]]] = ()) -> list[ScoredFigure]:
+        """The best figure, the best one for each separate question asked, and those
+        nearly as good (both halves of a comparison)."""
         if not c.scored:
             return []
         top = c.scored[0]
         keep = [top]
+        p = c.hit.passage
+        # Each separate question gets its own figure; those that name a unit choose first.
+        taken: list[ScoredFigure] = []
+        for ev, units in sorted(asks, key=lambda a: not a[1]):
+            def fit(sf: ScoredFigure, ev: Evidence = ev, units: frozenset[str] = units) -> float:
+                around, tokens = self._around[(p.id, sf.figure.start)]
+                return ((self._cover(ev, tokens, around) if ev.content else 0.0)
+                        + 0.3 * self._unit_matches(sf.figure, units) + 0.2 * sf.period_ok)
+            free = [sf for sf in c.scored if sf not in taken]
+            pick = max(free, key=fit, default=None)
+            if pick is not None and fit(pick) >= 0.3:
+                taken.append(pick)
+        keep += [sf for sf in taken if sf not in keep]
         if q.compare and len(q.units) >= 2:
             # "有多少个，总投资多少": the best figure for each kind of number asked.
             for unit in sorted(q.units):
@@ -330,19 +384,22 @@ class Assistant:
         return keep[: self.settings.max_figures]
 
     def _second(self, q: Query, best: Candidate, cands: list[Candidate]) -> Candidate | None:
-        """For a comparison: the best sentence elsewhere whose top figure is of another
-        period the question names (a 2022 question never borrows a 2023 target)."""
+        """For a comparison: the best sentence elsewhere with a figure of another period
+        the question names (a 2022 question never borrows a 2023 target), that figure first."""
         if not best.scored:
             return None
         first = best.scored[0].figure
         allowed = {p for p in PERIODS if p and (not q.years or int(p[:4]) in q.years)}
-        others = [
-            c for c in cands
-            if c.scored and c.hit.passage.id != best.hit.passage.id
-            and c.scored[0].figure.period != first.period
-            and c.scored[0].figure.period in allowed and c.scored[0].relevance >= 0.5
+        wanted = (q.periods if len(q.periods) >= 2 else allowed) - {first.period}
+        options = [
+            (c, sf) for c in cands
+            if c.hit.passage.id != best.hit.passage.id
+            for sf in c.scored[:3] if sf.figure.period in wanted and sf.relevance >= 0.5
         ]
-        return max(others, key=lambda c: c.score, default=None)
+        if not options:
+            return None
+        c, sf = max(options, key=lambda o: o[0].score + o[1].score)
+        return replace(c, scored=[sf] + [x for x in c.scored if x is not sf])
 
     def _extract(self, p: Passage) -> list[Figure]:
         if p.kind == "table_row" and p.cells:
@@ -375,10 +432,21 @@ class Assistant:
         # An English word's one-word guess (ageing → 老龄化) is no proof of absence;
         # only terms the question surely means (phrases, names, indicators) are.
         missing = [t for t in self.absent_terms(content) if ev.scale.get(t, 1.0) >= 1.0]
+        if missing and best is not None and q.lang == "zh":  # unless said in other words
+            s, e = best.span
+            sentence = best.hit.passage.text[s:e]
+            tokens = self.segment(sentence)
+            missing = [t for t in missing if not shares_characters(t, sentence, tokens)]
         if missing:
             return "absent " + self._names(q, missing)
         if best is None or best.coverage < self.settings.min_coverage[q.lang]:
             return "low coverage"
+        # Half the words is not enough when an indicator the question names (GDP in
+        # "services' share of GDP") is nowhere in the passage or its heading.
+        if best.coverage < self.settings.anchor_coverage:
+            text = best.hit.passage.indexed_text().lower()
+            if any(self.glossary.kind_of(t) == "indicator" and t not in text for t in content):
+                return "low coverage"
         if q.asks_person and not PERSON_MARKERS.search(best.hit.passage.text[slice(*best.span)]):
             return "no person"  # plans name tasks and units, rarely people
         # "Luzhou's foreign trade": a place the question is about must be in the
@@ -400,6 +468,8 @@ class Assistant:
                 return f"period {q.period}"
             if q.asks_share and not self._is_share(best.hit.passage, top.figure):
                 return "no figure"
+            if q.counters and top.figure.unit and not self._unit_matches(top.figure, q.counters):
+                return "no figure"  # 几所高校 is not answered by 2.8万人
         return None
 
     def _citations(self, hits: list[Hit], best: Candidate | None, second: Candidate | None,
@@ -436,6 +506,12 @@ class Assistant:
 
 # Words that come with a person's name in Chinese official texts.
 PERSON_MARKERS = re.compile(r"同志|先生|女士|书记|区长|市长|主任|局长|冠军|获得者")
+
+
+def subject_terms(terms: list[str], units: AbstractSet[str] = frozenset()) -> list[str]:
+    """What a question is about: not its intent words (目标, 多少), numbers, or the
+    units it asks in (多少吨, "how many tonnes": how the answer is measured)."""
+    return [t for t in terms if t not in INTENT_TERMS and t not in units and not _is_number(t)]
 
 
 def _is_number(token: str) -> bool:

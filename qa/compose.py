@@ -104,10 +104,19 @@ def _row_summary(p: Passage, figures: list[Figure]) -> str:
 
 
 def compose(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure],
-            citations: list[Citation]) -> Answer:
-    text = _zh(q, passage, span, figures) if q.lang == "zh" else _en(q, passage, span, figures)
+            citations: list[Citation],
+            other: tuple[Passage, tuple[int, int]] | None = None) -> Answer:
+    """The answer text: the figures and the sentence (or row) they come from; `other`
+    is the second passage of a comparison, which holds the figures cited as 1."""
+    sources = [(passage, span, [f for f in figures if f.citation == 0])]
+    if other is not None and any(f.citation == 1 for f in figures):
+        sources.append((*other, [f for f in figures if f.citation == 1]))
+    text = _zh(q, sources, figures) if q.lang == "zh" else _en(q, sources, figures)
     return Answer(question=q.text, lang=q.lang, answer=text, abstained=False,
                   figures=figures, citations=citations)
+
+
+Source = tuple[Passage, tuple[int, int], list[Figure]]
 
 
 def _quote(passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
@@ -118,15 +127,18 @@ def _quote(passage: Passage, span: tuple[int, int], figures: list[Figure]) -> st
     return passage.text[lo:hi].strip()
 
 
-def _zh(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
-    periods = list(dict.fromkeys(f.period for f in figures)) or [passage.period]
+def _zh(q: Query, sources: list[Source], figures: list[Figure]) -> str:
+    periods = list(dict.fromkeys(f.period for f in figures)) or [sources[0][0].period]
     when = "、".join(PERIOD_ZH.get(x, "报告") for x in periods)
-    if passage.kind == "table_row" and passage.cells:
-        table = _table_title(passage)
-        body = f"{table}中，{_row_summary(passage, figures)}" if table else _row_summary(passage, figures)
-    else:
-        body = f"“{_quote(passage, span, figures).rstrip('。；;')}”"
-    return f"根据报告（{when}），{body}。{_which_zh(q, figures)}"
+    bodies = []
+    for passage, span, figs in sources:
+        if passage.kind == "table_row" and passage.cells:
+            table = _table_title(passage)
+            row = _row_summary(passage, figs)
+            bodies.append(f"{table}中，{row}" if table else row)
+        else:
+            bodies.append(f"“{_quote(passage, span, figs).rstrip('。；;')}”")
+    return f"根据报告（{when}），{'；'.join(bodies)}。{_which_zh(q, figures)}"
 
 
 def _larger(q: Query, figures: list[Figure]) -> tuple[Figure, Figure] | None:
@@ -151,7 +163,7 @@ def _table_title(p: Passage) -> str:
     return next((part.strip() for part in p.section.split(" / ") if part.strip().startswith("表")), "")
 
 
-def _en(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:
+def _en(q: Query, sources: list[Source], figures: list[Figure]) -> str:
     parts = []
     for f in figures:
         label = _cap(f.label_en or f.label)
@@ -162,11 +174,15 @@ def _en(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure]
             parts.append(f"{label} {verb} {rendered} ({f.text}) — {PERIOD_EN.get(f.period, '')}.")
         else:
             parts.append(f"{label}: {rendered} ({f.text}) — {PERIOD_EN.get(f.period, '')}.")
-    quote = _quote(passage, span, figures)
-    if passage.kind == "table_row" and passage.cells:
-        table = _table_title(passage)
-        quote = f"{table}: {quote}" if table else quote
-    source = f"The report says: “{quote}”" if quote else ""
+    quotes = []
+    for passage, span, figs in sources:
+        quote = _quote(passage, span, figs)
+        if passage.kind == "table_row" and passage.cells:
+            table = _table_title(passage)
+            quote = f"{table}: {quote}" if table else quote
+        if quote:
+            quotes.append(f"“{quote}”")
+    source = f"The report says: {' and '.join(quotes)}" if quotes else ""
     pair = _larger(q, figures) if re.search(r"\b(which|who)\b", q.text, re.I) else None
     if pair is not None:
         hi, lo = pair

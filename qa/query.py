@@ -23,9 +23,25 @@ _TARGET_EN = re.compile(
     r"\b(target|targets|targeted|goal|goals|plan|plans|planned|planning|expected|expect|aim|aims|"
     r"aimed|projected|objective|objectives|will|intend|intends|to be|set (?:for|as|at))\b", re.I)
 _NEXT_YEAR_ZH = re.compile(r"今年|明年|下一年|新的一年")
-_ENTITY_ZH = re.compile(r"哪|什么|谁|何处|名称|怎样|如何|怎么|是否")
+# Years said relative to the report, which was written early in 2023: 去年 and
+# "last year" are 2022, 今年 and "this year" 2023, 前年 2021. "比去年增长" is
+# a growth rate, not a year, so a comparison word before it keeps it unread.
+REPORT_WRITTEN = 2023
+_RELATIVE_YEARS = (
+    (re.compile(r"(?<![比较同])(去年|上年|上一年)"), -1),
+    (re.compile(r"今年|本年度"), 0),
+    (re.compile(r"(?<![比较同])前年"), -2),
+    (re.compile(r"\blast year\b|\bprevious year\b", re.I), -1),
+    (re.compile(r"\bthis year\b|\bcurrent year\b", re.I), 0),
+)
+
+
+def relative_years(q: str) -> set[int]:
+    """The years a question names relative to the report (去年 → 2022)."""
+    return {REPORT_WRITTEN + delta for pat, delta in _RELATIVE_YEARS if pat.search(q)}
+_ENTITY_ZH = re.compile(r"哪|什么|谁|何处|名称|怎样|如何|怎么|是否|啥")
 _ENTITY_EN = re.compile(r"\b(which|who|whom|where|name|names|what kind|what type|what does|"
-                        r"what do|in what way)\b", re.I)
+                        r"what do|in what way|called|named)\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|几[个家项所条座次年亿万千百十]?|多大|多高|多长|多远|百分之|比重|占比|"
                         r"增速|增幅|增长率|幅度|比例|分别")
 _NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how long|what percentage|"
@@ -82,7 +98,7 @@ INTENT_TERMS = frozenset(
     "哪些 哪家 哪个 哪 情况 要求 怎样 主要 重点 全区 永川 永川区 重庆 重庆市 区 共 总共 一共 "
     "累计 年度 全年 提高 提升 规模 数量 相比 比较 对比 更快 更 快 哪个 较 达 约 人 亿元 万元 元 "
     "个 家 项 列举 列出 说明 介绍 包括 包含 主要有 有哪些 是什么 具体 请 一下 个数 总量 数目 "
-    "快速 截至 例子 举例 上升 增加".split()
+    "快速 截至 例子 举例 上升 增加 同比 环比 预计 拟 安排 打算 准备".split()
 ) | {f"{a}{b}" for a in "几哪两多" for b in "个家项所座条名人次年种类批处件位户"}
 
 
@@ -102,6 +118,8 @@ class Query:
     units: frozenset[str]  # units the question asks in ("%" for rates, "元" for money, ...)
     asks_share: bool = False  # "what share of GDP": only a share or proportion answers it
     asks_person: bool = False  # "who is the mayor": only a named person answers it
+    counters: frozenset[str] = frozenset()  # 几所 → {"所"}: only such a figure answers it
+    asks: tuple[str, ...] = ()  # its separate questions, when it asks two or more
 
 
 def validate_question(question: object) -> str:
@@ -135,9 +153,18 @@ def detect_lang(q: str) -> str:
     return "en"
 
 
-_UNIT_HINTS_ZH = (("%", r"增速|增长|增幅|下降|率|%|％|百分|强度|比重|占比|变化|变动"), ("元", r"元|资金|金额|投资额"),
+_UNIT_HINTS_ZH = (("%", r"增速|增长|增幅|下降|率|%|％|百分|强度|比重|占比|变化|变动|涨|增产"),
+                  ("元", r"元|资金|金额|投资额|多少钱"),
                   ("吨", r"吨"), ("人", r"多少人|人数|\d+人"), ("亩", r"亩"), ("公里", r"公里|千米"),
                   ("count", r"多少个|几个|个数|多少家|几家|多少项|几项|多少所|几所|多少座|几座"))
+# "多少万头", "几所": the counter a Chinese question asks in. A figure in another
+# kind of unit cannot answer it (几所高校 is not answered by 2.8万人).
+_COUNTERS = ("人次", "场次", "头", "辆", "所", "家", "户", "座", "条", "名", "人", "项", "件", "台", "张",
+             "套", "只", "口", "场", "批", "处", "间", "笔", "席", "组", "吨", "亩", "公里", "元")
+_ASKED_COUNTER = re.compile(
+    r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(sorted(_COUNTERS, key=len, reverse=True)) + ")")
+# Counters that name the same kind of thing.
+COUNTER_KINDS = {"人次": "人", "名": "人", "位": "人"}
 _UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|percent|percentage|change|changed|"
                         r"intensity|share|proportion|decline|declined|fell|fall|faster|slower|"
                         r"expand|expanded|expansion)\b|%"),
@@ -153,6 +180,37 @@ def unit_hints(q: str, lang: str) -> frozenset[str]:
     return frozenset(u for u, pat in hints if re.search(pat, q, re.I))
 
 
+_ASKED_COUNTER_EN = (
+    ("吨", r"\bhow many (?:\w+ )?(?:tonnes|tons)\b"), ("亩", r"\bhow many (?:\w+ )?mu\b"),
+    ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
+    ("户", r"\bhow many (?:\w+ )?households\b"),
+    ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b"),
+)
+
+
+def asked_counters(q: str, lang: str) -> frozenset[str]:
+    """Units a question explicitly asks in (几所 → 所, 多少万头 → 头, "how many
+    tonnes" → 吨, "by what percentage" → %): a figure in another unit cannot answer it."""
+    if lang == "zh":
+        return frozenset(COUNTER_KINDS.get(c, c) for c in _ASKED_COUNTER.findall(q))
+    return frozenset(u for u, pat in _ASKED_COUNTER_EN if re.search(pat, q, re.I))
+
+
+_ASK_SPLIT_ZH = re.compile(r"[，,？?；;。！!]|并且|以及|同时")
+_ASK_SPLIT_EN = re.compile(r"[,;?]|\band\b(?=\s+(?:how|what|which|by how|its|their)\b)", re.I)
+_ASK_ZH = re.compile(r"多少|几|哪|什么|怎样|如何|多大|多高|多快")
+_ASK_EN = re.compile(r"\b(how|what|which)\b", re.I)
+
+
+def sub_asks(q: str, lang: str) -> tuple[str, ...]:
+    """The separate questions in one ("总额是多少，比上年涨了多少"), when there are two
+    or more; each is one figure to state."""
+    split, ask = (_ASK_SPLIT_ZH, _ASK_ZH) if lang == "zh" else (_ASK_SPLIT_EN, _ASK_EN)
+    parts = [p.strip() for p in split.split(q) if p and p.strip()]
+    asks = [p for p in parts if ask.search(p)]
+    return tuple(asks) if len(asks) >= 2 else ()
+
+
 def question_period(q: str, lang: str, years: tuple[int, ...]) -> str:
     target = bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
     if 2023 in years or (lang == "zh" and _NEXT_YEAR_ZH.search(q)):
@@ -166,7 +224,7 @@ def question_period(q: str, lang: str, years: tuple[int, ...]) -> str:
 def analyse(question: str) -> Query:
     q = validate_question(question)
     lang = detect_lang(q)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(q)}))
+    years = tuple(sorted({int(y) for y in _YEAR.findall(q)} | relative_years(q)))
     # "GDP in 2019" is outside the report; "growth in 2022 over 2021" is not.
     in_scope = any(y in REPORT_YEARS for y in years)
     out = None if in_scope else next((y for y in years if y not in REPORT_YEARS), None)
@@ -184,12 +242,23 @@ def analyse(question: str) -> Query:
     period = question_period(q, lang, years)
     periods = {period}
     if compare:  # "2022 result against the 2023 target": both years' passages are wanted
-        periods |= {question_period(q, lang, (y,)) for y in years if y in REPORT_YEARS}
-        if re.search(r"目标|预期|target|goal|plan", q, re.I) and 2022 in years:
+        target = re.search(r"目标|预期|target|goal|plan", q, re.I)
+        actual = re.search(r"实际|完成|actual|achieved|result", q, re.I)
+        if 2022 in years and 2023 in years:
+            # "去年实际…今年目标" is 2022's result; only a question that names a target
+            # twice ("去年定的目标和今年的目标") compares 2022's target.
+            targets = len(re.findall(r"目标|预期|targets?|goals?|plans?", q, re.I))
+            periods |= {"2023-target",
+                        "2022-target" if targets >= 2 and not actual else "2022-actual"}
+        elif target and 2022 in years:
             periods |= {"2022-actual", "2022-target"}
+        else:
+            periods |= {question_period(q, lang, (y,)) for y in years if y in REPORT_YEARS}
     share = bool(re.search(r"占比|比重|所占|份额|\b(share|proportion|percentage of|per cent of)\b",
                            q, re.I))
     person = bool(re.search(r"^\W*(who|whom|whose)\b|\bname of the (person|official|head)\b|"
-                            r"是谁|谁是|姓名|名字|叫什么", q, re.I))
+                            r"是谁|谁是|姓名|名字", q, re.I))
+    counters = asked_counters(q, lang)
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
-                 wants_number or compare, maybe, compare, explicit, unit_hints(q, lang), share, person)
+                 wants_number or compare, maybe, compare, explicit,
+                 unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang))

@@ -75,6 +75,10 @@ def test_table_row_answer_keeps_column_meaning(assistant) -> None:  # noqa: ANN0
     "What share of Yongchuan's GDP does the services sector account for?",  # no share given
     "2022年服务业增加值占地区生产总值的比重是多少？",
     "Who won the Yongchuan International Women's Football Tournament?",  # names no one
+    "永川一共有几所高校？",  # 高校 appears, but only as 高校毕业生 counted in 人
+    "去年永川生猪出栏了多少万头？",  # only the growth rate is given
+    "2022年永川区人均地区生产总值是多少元？",  # GDP per head is never stated
+    "去年永川CPI涨了多少？",
 ])
 def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()
@@ -120,3 +124,33 @@ def test_bad_top_k(assistant, top_k) -> None:  # noqa: ANN001
 def test_mixed_language_question_is_answered_in_english(assistant) -> None:  # noqa: ANN001
     d = assistant.ask("What was the 粮食产量 in 2022?").to_dict()
     assert d["lang"] == "en" and d["figures"][0]["text"] == "47.6万吨"
+
+
+# How people type: abbreviations, 去年/今年, filler words. Every figure must be found.
+@pytest.mark.parametrize(("question", "figures"), [
+    ("去年永川GDP涨了多少？", {"3.5"}),
+    ("社零去年总额多少亿元？", {"509"}),
+    ("今年5G基站打算新建多少个", {"500个"}),
+    ("粮食去年一共收了多少吨", {"47.6万吨"}),
+    ("今年城镇新增就业打算达到多少人？", {"2.4万人以上"}),
+    # two asks in one question: one figure each, from the same sentence
+    ("永川2022年外贸进出口总额是多少，比上一年涨了多少？", {"83.9亿元", "45.5%"}),
+    ("2023年安排的重大项目有多少个，总投资多少？", {"16个", "590.2亿元"}),
+    # last year's result against this year's target: one figure from each period
+    ("去年固投实际涨了多少，今年目标又是多少", {"10%以上"}),  # and 10.4(%) from text or 表1
+    ("How does this year's target for new urban jobs compare with the number created in 2022?",
+     {"2.8万人", "2.4万人以上"}),
+])
+def test_everyday_phrasing(assistant, question: str, figures: set) -> None:  # noqa: ANN001
+    d = assistant.ask(question).to_dict()
+    _check_offsets(d)
+    assert not d["abstained"] and figures <= {f["text"] for f in d["figures"]}, d["answer"]
+
+
+def test_comparison_across_periods_quotes_both_passages(assistant) -> None:  # noqa: ANN001
+    d = assistant.ask("去年固投实际涨了多少，今年目标又是多少").to_dict()
+    _check_offsets(d)
+    periods = {f["period"] for f in d["figures"]}
+    assert periods == {"2022-actual", "2023-target"}
+    assert "10%以上" in d["answer"] and "10.4" in d["answer"]
+    assert {f["citation"] for f in d["figures"]} == {0, 1}

@@ -1,0 +1,61 @@
+"""Reading a question: relative years, the units it asks in, its separate asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.query import analyse
+
+
+@pytest.mark.parametrize(("question", "years", "period"), [
+    ("去年粮食产量是多少？", (2022,), "2022-actual"),
+    ("今年GDP增长目标定的多少？", (2023,), "2023-target"),
+    ("How much did the economy grow last year?", (2022,), "2022-actual"),
+    ("What is this year's target for retail sales?", (2023,), "2023-target"),
+    ("2022年进出口总额比上一年增长多少？", (2022,), "2022-actual"),  # 比上一年: a growth rate
+])
+def test_years_relative_to_the_report(question: str, years: tuple, period: str) -> None:
+    q = analyse(question)
+    assert q.years == years and q.period == period and q.period_explicit
+
+
+def test_year_before_the_report_is_out_of_scope() -> None:
+    assert analyse("前年的粮食产量是多少？").out_of_scope_year == 2021
+
+
+@pytest.mark.parametrize(("question", "periods"), [
+    ("去年固投实际涨了多少，今年目标又是多少", {"2022-actual", "2023-target"}),
+    ("How does this year's target for new urban jobs compare with the number created in 2022?",
+     {"2022-actual", "2023-target"}),
+    ("规上工业增加值，去年定的增长目标和今年定的目标分别是多少？", {"2022-target", "2023-target"}),
+    ("2022年地区生产总值的预期目标和实际增速分别是多少？", {"2022-target", "2022-actual"}),
+])
+def test_periods_of_a_comparison(question: str, periods: set) -> None:
+    q = analyse(question)
+    assert q.compare and set(q.periods) == periods
+
+
+@pytest.mark.parametrize(("question", "counters"), [
+    ("永川一共有几所高校？", {"所"}),
+    ("去年永川生猪出栏了多少万头？", {"头"}),
+    ("2022年流动文化进村服务开展了多少场次？", {"场次"}),
+    ("2022年开展技能培训多少人次？", {"人"}),  # 人次 counts people
+    ("How many tonnes of tea were produced in 2022?", {"吨"}),
+    ("By what percentage did foreign investment grow?", {"%"}),
+    ("2022年粮食产量是多少？", set()),
+])
+def test_units_a_question_asks_in(question: str, counters: set) -> None:
+    q = analyse(question)
+    assert set(q.counters) == counters and set(q.counters) <= set(q.units)
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("永川2022年外贸进出口总额是多少，比上一年涨了多少？",
+     ("永川2022年外贸进出口总额是多少", "比上一年涨了多少")),
+    ("How many new industrial projects were landed in 2022, and how much investment was signed?",
+     ("How many new industrial projects were landed in 2022", "how much investment was signed")),
+    ("2022年粮食产量是多少？", ()),
+    ("城镇和农村居民人均可支配收入分别增长多少？", ()),  # one ask about two things
+])
+def test_separate_asks(question: str, asks: tuple) -> None:
+    assert analyse(question).asks == asks

@@ -468,8 +468,11 @@ class Assistant:
                 return f"period {q.period}"
             if q.asks_share and not self._is_share(best.hit.passage, top.figure):
                 return "no figure"
-            if q.counters and top.figure.unit and not self._unit_matches(top.figure, q.counters):
+            if (q.counters and not q.asks and top.figure.unit
+                    and not self._unit_matches(top.figure, q.counters)):
                 return "no figure"  # 几所高校 is not answered by 2.8万人
+            if q.asks_stock and ADDED.search(self._around[(p.id, top.figure.start)][0]):
+                return "no figure"  # "一共有多少家金融机构" is not "新增金融机构3家"
         return None
 
     def _citations(self, hits: list[Hit], best: Candidate | None, second: Candidate | None,
@@ -503,6 +506,9 @@ class Assistant:
         doc = self.bundle.documents[c.doc_id].text
         return c.start <= f.start < f.end <= c.end and doc[f.start:f.end] == f.text
 
+
+# Words that mark a figure as the year's additions rather than a total.
+ADDED = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创建")
 
 # Words that come with a person's name in Chinese official texts.
 PERSON_MARKERS = re.compile(r"同志|先生|女士|书记|区长|市长|主任|局长|冠军|获得者")

@@ -120,6 +120,7 @@ class Query:
     asks_person: bool = False  # "who is the mayor": only a named person answers it
     counters: frozenset[str] = frozenset()  # 几所 → {"所"}: only such a figure answers it
     asks: tuple[str, ...] = ()  # its separate questions, when it asks two or more
+    asks_stock: bool = False  # "累计有多少家": a total to date, not the year's additions
 
 
 def validate_question(question: object) -> str:
@@ -185,6 +186,7 @@ _ASKED_COUNTER_EN = (
     ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
     ("户", r"\bhow many (?:\w+ )?households\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b"),
+    ("元", r"\bhow much money\b|\bin yuan\b|\(yuan\)|\bin absolute terms\b"),
 )
 
 
@@ -219,6 +221,16 @@ def question_period(q: str, lang: str, years: tuple[int, ...]) -> str:
         # A target with no year: the report's targets are for 2023, unless 2022 is named.
         return "2022-target" if 2022 in years else "2023-target"
     return "2022-actual"
+
+
+_STOCK = re.compile(r"累计|一共有|总共有|共有|现有|现在有|目前有|总数|拥有|\b(in total|altogether|so far|"
+                    r"to date|cumulative|cumulatively|how many .+ (are|were) there)\b", re.I)
+_FLOW = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创建|\b(new|newly|added|add)\b", re.I)
+
+
+def asks_stock(q: str) -> bool:
+    """Whether a question asks how many there are in all, not how many were added."""
+    return bool(_STOCK.search(q)) and not _FLOW.search(q)
 
 
 def analyse(question: str) -> Query:
@@ -261,4 +273,5 @@ def analyse(question: str) -> Query:
     counters = asked_counters(q, lang)
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
                  wants_number or compare, maybe, compare, explicit,
-                 unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang))
+                 unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang),
+                 asks_stock(q))

@@ -79,6 +79,7 @@ def test_table_row_answer_keeps_column_meaning(assistant) -> None:  # noqa: ANN0
     "去年永川生猪出栏了多少万头？",  # only the growth rate is given
     "2022年永川区人均地区生产总值是多少元？",  # GDP per head is never stated
     "去年永川CPI涨了多少？",
+    "永川全区现在一共有多少家金融机构？",  # only the year's additions are given (新增3家)
 ])
 def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()

@@ -42,6 +42,7 @@ def test_periods_of_a_comparison(question: str, periods: set) -> None:
     ("2022年开展技能培训多少人次？", {"人"}),  # 人次 counts people
     ("How many tonnes of tea were produced in 2022?", {"吨"}),
     ("By what percentage did foreign investment grow?", {"%"}),
+    ("How much did Yongchuan spend on R&D in yuan?", {"元"}),
     ("2022年粮食产量是多少？", set()),
 ])
 def test_units_a_question_asks_in(question: str, counters: set) -> None:
@@ -59,3 +60,15 @@ def test_units_a_question_asks_in(question: str, counters: set) -> None:
 ])
 def test_separate_asks(question: str, asks: tuple) -> None:
     assert analyse(question).asks == asks
+
+
+@pytest.mark.parametrize(("question", "stock"), [
+    ("永川全区现在一共有多少家金融机构？", True),
+    ("截至2022年底，永川累计有多少家高新技术企业？", True),
+    ("How many hospitals are there in Yongchuan?", True),
+    ("2022年新增金融机构多少家？", False),
+    ("2022年新增市级以上研发平台多少家？累计达到多少家？", False),  # asks the additions too
+    ("How many new enterprises were there in 2022?", False),
+])
+def test_totals_to_date_against_additions(question: str, stock: bool) -> None:
+    assert analyse(question).asks_stock is stock

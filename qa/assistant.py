@@ -237,24 +237,30 @@ class Assistant:
         ev = Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
         cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
-        second = self._second(q, best, cands) if q.compare and best is not None else None
-        cited = self._citations(hits[:top_k], best, second, cands)
         reason = self._abstain_reason(q, ev, best)
         if reason is not None or best is None:
-            return abstention(q, reason or "no passage", cited)
+            return abstention(q, reason or "no passage", self._citations(hits, top_k, [best], cands))
         chosen = self._chosen(q, best, self._ask_evidence(q))
         if not q.wants_number:  # a figure only if it is about what was asked
             chosen = [sf for sf in chosen if sf.relevance >= self.settings.min_figure_relevance]
-        if len({sf.figure.period for sf in chosen}) > 1 or (len(chosen) > 1 and len(q.periods) < 2):
-            second = None  # both sides are in the answering sentence or row
-        elif second is not None:  # one figure from each period's passage
-            chosen = chosen[:1]
-        figures = [replace(sf.figure, citation=0) for sf in chosen]
+        # A comparison whose sides are not both in the answering sentence or row takes
+        # the other side from the best other sentence: one figure from each.
+        both_here = len({sf.figure.period for sf in chosen}) > 1 or (
+            len(chosen) > 1 and len(q.periods) < 2)
+        second = self._second(q, best, cands) if q.compare and not both_here else None
         if second is not None:
-            figures += [replace(second.scored[0].figure, citation=1)]
-        figures = [f for f in figures if self._faithful(f, cited[f.citation])]
-        other = (second.hit.passage, second.span) if second is not None else None
-        return compose(q, best.hit.passage, best.span, figures, cited, other)
+            chosen = chosen[:1]
+        answering = [best] if second is None else [best, second]
+        cited = self._citations(hits, top_k, answering, cands)
+        index = {c.passage_id: i for i, c in enumerate(cited)}
+        sources = []
+        for c, scored in ((best, chosen), (second, second.scored[:1] if second else [])):
+            if c is not None:
+                n = index[c.hit.passage.id]
+                sources.append((c.hit.passage, c.span, [replace(sf.figure, citation=n) for sf in scored]))
+        sources = [(p, span, [f for f in figs if self._faithful(f, cited[f.citation])])
+                   for p, span, figs in sources]
+        return compose(q, sources, cited)
 
     def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
         return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale).score
@@ -391,10 +397,21 @@ class Assistant:
         first = best.scored[0].figure
         allowed = {p for p in PERIODS if p and (not q.years or int(p[:4]) in q.years)}
         wanted = (q.periods if len(q.periods) >= 2 else allowed) - {first.period}
+
+        def fits(sf: ScoredFigure) -> bool:
+            if sf.figure.period in wanted:
+                return sf.relevance >= 0.5
+            # One period, two subjects ("工业 or the economy as a whole: which grew
+            # faster"): the same kind of figure about something else.
+            # Each side holds about half the question's words: the usual floor applies.
+            return (len(q.periods) < 2 and sf.figure.period == first.period
+                    and sf.figure.unit == first.unit and sf.figure.label != first.label
+                    and sf.relevance >= self.settings.min_figure_relevance)
+
         options = [
             (c, sf) for c in cands
-            if c.hit.passage.id != best.hit.passage.id
-            for sf in c.scored[:3] if sf.figure.period in wanted and sf.relevance >= 0.5
+            if (c.hit.passage.id, c.span) != (best.hit.passage.id, best.span)
+            for sf in c.scored[:3] if fits(sf)
         ]
         if not options:
             return None
@@ -475,28 +492,38 @@ class Assistant:
                 return "no figure"  # "一共有多少家金融机构" is not "新增金融机构3家"
         return None
 
-    def _citations(self, hits: list[Hit], best: Candidate | None, second: Candidate | None,
+    def _citations(self, hits: list[Hit], top_k: int, answering: list[Candidate | None],
                    cands: list[Candidate]) -> list[Citation]:
-        """The answering passages first (quote: their sentence), then the others."""
-        lead = [c.hit for c in (best, second) if c is not None]
-        lead_ids = {h.passage.id for h in lead}
-        order = (lead + [h for h in hits if h.passage.id not in lead_ids])[: max(len(hits), len(lead))]
-        by_passage: dict[str, Candidate] = {}
+        """`top_k` passages: the answering ones first (quote: their sentence, or the
+        stretch from the first answering sentence to the last when two are in one
+        passage), then the others by how well their best sentence answers."""
+        quote: dict[str, tuple[int, int]] = {}
+        lead: list[Hit] = []
+        for c in answering:
+            if c is None:
+                continue
+            pid = c.hit.passage.id
+            if pid in quote:
+                s, e = quote[pid]
+                quote[pid] = (min(s, c.span[0]), max(e, c.span[1]))
+            else:
+                quote[pid] = c.span
+                lead.append(c.hit)
+        best_span: dict[str, tuple[float, tuple[int, int]]] = {}
         for c in cands:
-            cur = by_passage.get(c.hit.passage.id)
-            if cur is None or c.score > cur.score:
-                by_passage[c.hit.passage.id] = c
-        for c in (second, best):
-            if c is not None:
-                by_passage[c.hit.passage.id] = c
+            cur = best_span.get(c.hit.passage.id)
+            if cur is None or c.score > cur[0]:
+                best_span[c.hit.passage.id] = (c.score, c.span)
+        rest = sorted((h for h in hits if h.passage.id not in quote),
+                      key=lambda h: -best_span.get(h.passage.id, (-1e9,))[0])
+        order = (lead + rest)[: max(top_k, len(lead))]
         out = []
         for h in order:
             p = h.passage
-            c = by_passage.get(p.id)
-            qs, qe = c.span if c else (0, len(p.text))
+            span = quote.get(p.id) or best_span.get(p.id, (0.0, (0, len(p.text))))[1]
             out.append(Citation(
                 doc_id=p.doc_id, section=p.section, text=p.text, start=p.start, end=p.end,
-                quote_start=qs, quote_end=qe, score=round(h.score, 4), passage_id=p.id,
+                quote_start=span[0], quote_end=span[1], score=round(h.score, 4), passage_id=p.id,
                 period=p.period,
             ))
         return out

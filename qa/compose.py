@@ -103,20 +103,17 @@ def _row_summary(p: Passage, figures: list[Figure]) -> str:
     return f"{label}：{phrases}" if label else phrases
 
 
-def compose(q: Query, passage: Passage, span: tuple[int, int], figures: list[Figure],
-            citations: list[Citation],
-            other: tuple[Passage, tuple[int, int]] | None = None) -> Answer:
-    """The answer text: the figures and the sentence (or row) they come from; `other`
-    is the second passage of a comparison, which holds the figures cited as 1."""
-    sources = [(passage, span, [f for f in figures if f.citation == 0])]
-    if other is not None and any(f.citation == 1 for f in figures):
-        sources.append((*other, [f for f in figures if f.citation == 1]))
+Source = tuple[Passage, tuple[int, int], list[Figure]]
+
+
+def compose(q: Query, sources: list[Source], citations: list[Citation]) -> Answer:
+    """The answer: each answering sentence (or row) with its figures, best first;
+    a comparison whose sides are in two sentences has two sources."""
+    sources = [s for i, s in enumerate(sources) if i == 0 or s[2]]
+    figures = [f for _, _, figs in sources for f in figs]
     text = _zh(q, sources, figures) if q.lang == "zh" else _en(q, sources, figures)
     return Answer(question=q.text, lang=q.lang, answer=text, abstained=False,
                   figures=figures, citations=citations)
-
-
-Source = tuple[Passage, tuple[int, int], list[Figure]]
 
 
 def _quote(passage: Passage, span: tuple[int, int], figures: list[Figure]) -> str:

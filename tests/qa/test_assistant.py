@@ -155,3 +155,18 @@ def test_comparison_across_periods_quotes_both_passages(assistant) -> None:  # n
     assert periods == {"2022-actual", "2023-target"}
     assert "10%以上" in d["answer"] and "10.4" in d["answer"]
     assert {f["citation"] for f in d["figures"]} == {0, 1}
+
+
+@pytest.mark.parametrize("question", [
+    "Which expanded faster in 2022 — industrial value added or the economy as a whole?",
+    "2022年规上工业增加值和地区生产总值哪个增长更快？",
+])
+def test_two_subjects_in_one_period(assistant, question: str) -> None:  # noqa: ANN001
+    # Both figures sit in two sentences of one passage: one citation quotes both.
+    d = assistant.ask(question).to_dict()
+    _check_offsets(d)
+    assert [f["text"] for f in d["figures"]] == ["5.5%", "3.5%"]
+    c = d["citations"][0]
+    quote = c["text"][c["quote_start"]:c["quote_end"]]
+    assert "5.5%" in quote and "3.5%" in quote
+    assert ("5.5%" in d["answer"].split("高于")[0]) if d["lang"] == "zh" else "higher than" in d["answer"]

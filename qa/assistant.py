@@ -243,6 +243,8 @@ class Assistant:
         chosen = self._chosen(q, best, self._ask_evidence(q))
         if not q.wants_number:  # a figure only if it is about what was asked
             chosen = [sf for sf in chosen if sf.relevance >= self.settings.min_figure_relevance]
+        if q.compare and len(q.periods) >= 2:
+            chosen = self._each_period(q, best, chosen)
         # A comparison whose sides are not both in the answering sentence or row takes
         # the other side from the best other sentence: one figure from each.
         both_here = len({sf.figure.period for sf in chosen}) > 1 or (
@@ -388,6 +390,20 @@ class Assistant:
             if close and sf.relevance >= 0.5 and sf not in keep:
                 keep.append(sf)
         return keep[: self.settings.max_figures]
+
+    def _each_period(self, q: Query, c: Candidate, chosen: list[ScoredFigure]) -> list[ScoredFigure]:
+        """A comparison of periods answered by one sentence or row (计划任务 and 完成情况
+        cells): the best relevant figure of each period it names, the best first."""
+        have = {sf.figure.period for sf in chosen}
+        extra = []
+        for period in sorted(q.periods - have):
+            sf = next((x for x in c.scored if x.figure.period == period
+                       and x.relevance >= self.settings.min_figure_relevance), None)
+            if sf is not None:
+                extra.append(sf)
+        if not extra:
+            return chosen
+        return (chosen[:1] + extra + chosen[1:])[: max(self.settings.max_figures, 1 + len(extra))]
 
     def _second(self, q: Query, best: Candidate, cands: list[Candidate]) -> Candidate | None:
         """For a comparison: the best sentence elsewhere with a figure of another period

@@ -47,7 +47,8 @@ _NUMBER_ZH = re.compile(r"多少|几[个家项所条座次年亿万千百十]?|�
 _NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how long|what percentage|"
                         r"by how much|what share|what proportion|rate|growth|target|figure|number|"
                         r"amount|total|value|output|size|scale|change|changed|intensity)\b", re.I)
-_COMPARE_ZH = re.compile(r"分别|相比|对比|比较|哪个更|谁更|哪一个更|和.{1,20}哪个|与.{1,20}哪个|之差|差距")
+_COMPARE_ZH = re.compile(r"分别|相比|对比|比较|哪个更|谁更|哪一个更|和.{1,20}哪个|与.{1,20}哪个|之差|差距|"
+                         r"各(?:是|为|自|有|涨|增|达|多少)")
 _COMPARE_EN = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|both|respectively|"
                          r"difference|faster|slower|higher|lower|more than|less than|against|"
                          r"meet|met|achieve|achieved|actual|actually|bigger|smaller|larger|greater|"
@@ -98,7 +99,7 @@ INTENT_TERMS = frozenset(
     "哪些 哪家 哪个 哪 情况 要求 怎样 主要 重点 全区 永川 永川区 重庆 重庆市 区 共 总共 一共 "
     "累计 年度 全年 提高 提升 规模 数量 相比 比较 对比 更快 更 快 哪个 较 达 约 人 亿元 万元 元 "
     "个 家 项 列举 列出 说明 介绍 包括 包含 主要有 有哪些 是什么 具体 请 一下 个数 总量 数目 "
-    "快速 截至 例子 举例 上升 增加 同比 环比 预计 拟 安排 打算 准备".split()
+    "快速 截至 例子 举例 上升 增加 同比 环比 预计 拟 安排 打算 准备 数 总数 人数".split()
 ) | {f"{a}{b}" for a in "几哪两多" for b in "个家项所座条名人次年种类批处件位户"}
 
 
@@ -249,6 +250,8 @@ def analyse(question: str) -> Query:
         wants_number = bool(_NUMBER_EN.search(q)) and not _ENTITY_EN.search(q)
         asks = re.findall(r"\b(how many|how much|what|how fast|how quickly)\b", q, re.I)
         compare = bool(_COMPARE_EN.search(q)) or len(asks) >= 2
+    # "去年实际…今年目标": a question that names both of the report's years compares them.
+    compare = compare or all(y in years for y in REPORT_YEARS)
     maybe = not _ENTITY_EN.search(q) if lang == "en" else not _ENTITY_ZH.search(q)
     explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
     period = question_period(q, lang, years)

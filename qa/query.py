@@ -257,12 +257,12 @@ def analyse(question: str) -> Query:
     period = question_period(q, lang, years)
     periods = {period}
     if compare:  # "2022 result against the 2023 target": both years' passages are wanted
-        target = re.search(r"目标|预期|target|goal|plan", q, re.I)
+        target = re.search(r"目标|预期|计划|力争|target|goal|plan", q, re.I)
         actual = re.search(r"实际|完成|actual|achieved|result", q, re.I)
         if 2022 in years and 2023 in years:
             # "去年实际…今年目标" is 2022's result; only a question that names a target
             # twice ("去年定的目标和今年的目标") compares 2022's target.
-            targets = len(re.findall(r"目标|预期|targets?|goals?|plans?", q, re.I))
+            targets = len(re.findall(r"目标|预期|计划|targets?|goals?|plans?", q, re.I))
             periods |= {"2023-target",
                         "2022-target" if targets >= 2 and not actual else "2022-actual"}
         elif target and 2022 in years:

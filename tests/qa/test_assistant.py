@@ -141,6 +141,9 @@ def test_mixed_language_question_is_answered_in_english(assistant) -> None:  # n
     ("去年固投实际涨了多少，今年目标又是多少", {"10%以上"}),  # and 10.4(%) from text or 表1
     ("How does this year's target for new urban jobs compare with the number created in 2022?",
      {"2.8万人", "2.4万人以上"}),
+    ("社零去年实际增速和今年的增长目标各是多少？", {"7%以上", "0.7"}),
+    # the plan and the result are two cells of one 表2 row
+    ("2022年就业创业帮扶计划开展职业技能提升培训多少人，实际完成多少？", {"8000人", "8353人次"}),
 ])
 def test_everyday_phrasing(assistant, question: str, figures: set) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()

@@ -29,6 +29,8 @@ def test_year_before_the_report_is_out_of_scope() -> None:
      {"2022-actual", "2023-target"}),
     ("规上工业增加值，去年定的增长目标和今年定的目标分别是多少？", {"2022-target", "2023-target"}),
     ("2022年地区生产总值的预期目标和实际增速分别是多少？", {"2022-target", "2022-actual"}),
+    ("2022年计划开展职业技能提升培训多少人，实际完成多少？", {"2022-target", "2022-actual"}),
+    ("社零去年实际增速和今年的增长目标各是多少？", {"2022-actual", "2023-target"}),
 ])
 def test_periods_of_a_comparison(question: str, periods: set) -> None:
     q = analyse(question)

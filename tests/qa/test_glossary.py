@@ -88,7 +88,8 @@ QUESTIONS = [
     ("What were the R&D intensity and the number of high-tech enterprises?",
      ["研发投入强度", "个数", "高新技术企业"]),  # fmt: skip
     ("Output value of the automobile and motorcycle industry", ["汽摩产业产值"]),
-    ("How much did imports and exports grow?", ["进出口总额", "增长"]),
+    ("How much did imports and exports grow?", ["进出口总额", "进出口", "增长"]),
+    ("How much did the economy grow in 2022?", ["地区生产总值", "2022年"]),
     ("Rural residents' per-capita disposable income", ["农村居民人均可支配收入"]),
     (  # Chinese inside an English question is passed through
         "What is the growth target for 规上工业增加值?",

@@ -25,7 +25,7 @@ from qa.glossary import Glossary
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases_zh.tsv"
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9&.+\-]*[A-Za-z0-9]|[A-Za-z]")
-_INTERROGATIVE = re.compile(r"^(哪些|哪个|哪几个|哪家|哪项|哪|什么|多少|几)")
+_INTERROGATIVE = re.compile(r"^(哪些|哪个|哪几个|哪家|哪项|哪|什么|多少|多长|多大|多高|多远|多久|几)")
 # Part-of-speech flags of words that can name what a question is about.
 _SUBJECT_FLAGS = ("n", "vn", "eng", "j")
 

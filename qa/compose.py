@@ -50,6 +50,15 @@ def abstention(q: Query, reason: str, citations: list[Citation]) -> Answer:
         text = (f"{ABSTAIN_ZH}：报告只涉及2022年执行情况和2023年计划，没有{year}年的数据。"
                 if q.lang == "zh" else
                 f"{ABSTAIN_EN}: it covers 2022 results and 2023 plans, not {year}.")
+    elif reason == "period 2023-actual":
+        text = (f"{ABSTAIN_ZH}：报告写于2023年初，只有2023年的目标，没有2023年的实际完成数据。"
+                if q.lang == "zh" else
+                f"{ABSTAIN_EN}: it was written early in 2023 and gives 2023 targets, not results.")
+    elif reason.startswith("period "):
+        period = reason.split()[1]
+        text = (f"{ABSTAIN_ZH}：报告没有给出这一项的{PERIOD_ZH.get(period, period)}数据。"
+                if q.lang == "zh" else
+                f"{ABSTAIN_EN}: it gives no {PERIOD_EN.get(period, period)} for this.")
     elif q.lang == "zh":
         text = f"{ABSTAIN_ZH}：{_REASONS_ZH.get(reason, reason)}。"
     else:

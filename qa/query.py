@@ -99,7 +99,8 @@ INTENT_TERMS = frozenset(
     "哪些 哪家 哪个 哪 情况 要求 怎样 主要 重点 全区 永川 永川区 重庆 重庆市 区 共 总共 一共 "
     "累计 年度 全年 提高 提升 规模 数量 相比 比较 对比 更快 更 快 哪个 较 达 约 人 亿元 万元 元 "
     "个 家 项 列举 列出 说明 介绍 包括 包含 主要有 有哪些 是什么 具体 请 一下 个数 总量 数目 "
-    "快速 截至 例子 举例 上升 增加 同比 环比 预计 拟 安排 打算 准备 数 总数 人数".split()
+    "快速 截至 例子 举例 上升 增加 同比 环比 预计 拟 安排 打算 准备 数 总数 人数 称号 名称 名字 荣誉 "
+    "级别 多长 多大 多高 多远 多久 多快".split()
 ) | {f"{a}{b}" for a in "几哪两多" for b in "个家项所座条名人次年种类批处件位户"}
 
 
@@ -187,7 +188,8 @@ _ASKED_COUNTER_EN = (
     ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
     ("户", r"\bhow many (?:\w+ )?households\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b"),
-    ("元", r"\bhow much money\b|\bin yuan\b|\(yuan\)|\bin absolute terms\b"),
+    ("元", r"\bhow much money\b|\bin yuan\b|\(yuan\)|\bin absolute terms\b|"
+           r"\bhow many (?:\w+ )?(?:billion |million |hundred million |ten thousand )?yuan\b"),
 )
 
 
@@ -214,9 +216,16 @@ def sub_asks(q: str, lang: str) -> tuple[str, ...]:
     return tuple(asks) if len(asks) >= 2 else ()
 
 
+# Words that ask for what actually happened. The report was written early in 2023:
+# a 2023 result is a period it cannot have.
+_ACTUAL = re.compile(r"实际|\b(actual|actually|really|achieved|turned out)\b", re.I)
+
+
 def question_period(q: str, lang: str, years: tuple[int, ...]) -> str:
     target = bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
     if 2023 in years or (lang == "zh" and _NEXT_YEAR_ZH.search(q)):
+        if _ACTUAL.search(q) and not target and 2022 not in years:
+            return "2023-actual"
         return "2023-target"
     if target:
         # A target with no year: the report's targets are for 2023, unless 2022 is named.

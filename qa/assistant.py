@@ -294,6 +294,13 @@ class Assistant:
             figs = [f for f in figs_all if p.start + s <= f.start and f.end <= p.start + e]
             scored = sorted((self._score_figure(q, ev, p, f, cov) for f in figs),
                             key=lambda sf: (-sf.score, sf.figure.start))
+            if q.counters and scored:
+                # "What growth rate is shown for X": X's figure in the unit asked comes
+                # first, if it is about X as much as the best one (not another subject's).
+                match = next((sf for sf in scored if self._unit_matches(sf.figure, q.counters)
+                              and sf.relevance >= scored[0].relevance - 0.05), None)
+                if match is not None and match is not scored[0]:
+                    scored = [match] + [sf for sf in scored if sf is not match]
             if scored:
                 top = scored[0]
                 score = (0.4 * cov + 0.4 * top.relevance + 0.2 * hit.score
@@ -343,8 +350,9 @@ class Assistant:
             return f"{label} {cell.header} {p.text[lo:hi]}" if cell else label
         return p.text[lo:hi]
 
-    def _ask_evidence(self, q: Query) -> list[tuple[Evidence, frozenset[str]]]:
-        """Each separate question's terms and units ("总额是多少，比上一年涨了多少")."""
+    def _ask_evidence(self, q: Query) -> list[tuple[Evidence, frozenset[str], str | None]]:
+        """Each separate question's terms, units, and the period it names, if it names
+        one of its own ("去年…多少，今年…多少")."""
         out = []
         for text in q.asks:
             try:
@@ -354,11 +362,11 @@ class Assistant:
             terms, scale = self._query_terms(replace(sub, lang=q.lang))
             content = subject_terms(terms, sub.units)
             ev = Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
-            out.append((ev, sub.units))
+            out.append((ev, sub.units, sub.period if sub.period_explicit else None))
         return out
 
     def _chosen(self, q: Query, c: Candidate,
-                asks: list[tuple[Evidence, frozenset[str]]] = ()) -> list[ScoredFigure]:
+                asks: list[tuple[Evidence, frozenset[str], str | None]] = ()) -> list[ScoredFigure]:
         """The best figure, the best one for each separate question asked, and those
         nearly as good (both halves of a comparison)."""
         if not c.scored:
@@ -368,12 +376,14 @@ class Assistant:
         p = c.hit.passage
         # Each separate question gets its own figure; those that name a unit choose first.
         taken: list[ScoredFigure] = []
-        for ev, units in sorted(asks, key=lambda a: not a[1]):
+        for ev, units, period in sorted(asks, key=lambda a: not a[1]):
             def fit(sf: ScoredFigure, ev: Evidence = ev, units: frozenset[str] = units) -> float:
                 around, tokens = self._around[(p.id, sf.figure.start)]
                 return ((self._cover(ev, tokens, around) if ev.content else 0.0)
                         + 0.3 * self._unit_matches(sf.figure, units) + 0.2 * sf.period_ok)
-            free = [sf for sf in c.scored if sf not in taken]
+            # An ask that names its own period takes only a figure of that period.
+            free = [sf for sf in c.scored if sf not in taken
+                    and (period is None or sf.figure.period == period)]
             pick = max(free, key=fit, default=None)
             if pick is not None and fit(pick) >= 0.3:
                 taken.append(pick)

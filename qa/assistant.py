@@ -426,7 +426,7 @@ class Assistant:
 
         def fits(sf: ScoredFigure) -> bool:
             if sf.figure.period in wanted:
-                return sf.relevance >= 0.5
+                return sf.relevance >= self.settings.min_figure_relevance
             # One period, two subjects ("工业 or the economy as a whole: which grew
             # faster"): the same kind of figure about something else.
             # Each side holds about half the question's words: the usual floor applies.

@@ -249,7 +249,18 @@ class Assistant:
         # the other side from the best other sentence: one figure from each.
         both_here = len({sf.figure.period for sf in chosen}) > 1 or (
             len(chosen) > 1 and len(q.periods) < 2)
-        second = self._second(q, best, cands) if q.compare and not both_here else None
+        second = None
+        if q.compare and not both_here:
+            second = self._second(q, best, cands)
+        elif q.compare and len(q.periods) < 2:
+            # Two figures here, but one of two subjects the question compares is not in
+            # this sentence (重大项目 here, 重点项目 not: same head, two subjects): the
+            # other side is where that subject is.
+            here = best.hit.passage.text[best.span[0]:best.span[1]]
+            present = [t for t in ev.content if t in here]
+            missing = tuple(t for t in ev.content if len(t) > 2 and t not in here
+                            and any(o[-2:] == t[-2:] for o in present))
+            second = self._second(q, best, cands, need=missing) if missing else None
         if second is not None:
             chosen = chosen[:1]
         answering = [best] if second is None else [best, second]
@@ -415,7 +426,8 @@ class Assistant:
             return chosen
         return (chosen[:1] + extra + chosen[1:])[: max(self.settings.max_figures, 1 + len(extra))]
 
-    def _second(self, q: Query, best: Candidate, cands: list[Candidate]) -> Candidate | None:
+    def _second(self, q: Query, best: Candidate, cands: list[Candidate],
+                need: tuple[str, ...] = ()) -> Candidate | None:
         """For a comparison: the best sentence elsewhere with a figure of another period
         the question names (a 2022 question never borrows a 2023 target), that figure first."""
         if not best.scored:
@@ -434,9 +446,12 @@ class Assistant:
                     and sf.figure.unit == first.unit and sf.figure.label != first.label
                     and sf.relevance >= self.settings.min_figure_relevance)
 
+        def names_needed(c: Candidate) -> bool:
+            return not need or any(t in c.hit.passage.text[c.span[0]:c.span[1]] for t in need)
+
         options = [
             (c, sf) for c in cands
-            if (c.hit.passage.id, c.span) != (best.hit.passage.id, best.span)
+            if (c.hit.passage.id, c.span) != (best.hit.passage.id, best.span) and names_needed(c)
             for sf in c.scored[:3] if fits(sf)
         ]
         if not options:
@@ -470,6 +485,8 @@ class Assistant:
         content = ev.content
         if q.out_of_scope_year is not None:
             return f"year {q.out_of_scope_year}"
+        if q.period == "2023-actual":
+            return "period 2023-actual"  # written early in 2023: targets only
         if not content:
             return "no terms"
         # An English word's one-word guess (ageing → 老龄化) is no proof of absence;

@@ -80,6 +80,8 @@ def test_table_row_answer_keeps_column_meaning(assistant) -> None:  # noqa: ANN0
     "2022年永川区人均地区生产总值是多少元？",  # GDP per head is never stated
     "去年永川CPI涨了多少？",
     "永川全区现在一共有多少家金融机构？",  # only the year's additions are given (新增3家)
+    "So how much did Yongchuan's GDP actually grow in 2023?",  # written early in 2023
+    "2023年永川地区生产总值实际增长了多少？",
 ])
 def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()
@@ -142,6 +144,8 @@ def test_mixed_language_question_is_answered_in_english(assistant) -> None:  # n
     ("How does this year's target for new urban jobs compare with the number created in 2022?",
      {"2.8万人", "2.4万人以上"}),
     ("社零去年实际增速和今年的增长目标各是多少？", {"7%以上", "0.7"}),
+    # two subjects with one head, in two sentences: each side where its subject is
+    ("今年的重大项目和重点项目，哪类总投资更大？分别多少？", {"590.2亿元", "506.6亿元"}),
     # the plan and the result are two cells of one 表2 row
     ("2022年就业创业帮扶计划开展职业技能提升培训多少人，实际完成多少？", {"8000人", "8353人次"}),
 ])

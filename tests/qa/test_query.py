@@ -19,6 +19,11 @@ def test_years_relative_to_the_report(question: str, years: tuple, period: str) 
     assert q.years == years and q.period == period and q.period_explicit
 
 
+@pytest.mark.parametrize("question", ["How much did GDP actually grow in 2023?", "2023年GDP实际增长多少？"])
+def test_a_2023_result_is_a_period_of_its_own(question: str) -> None:
+    assert analyse(question).period == "2023-actual"  # the report has none: it abstains
+
+
 def test_year_before_the_report_is_out_of_scope() -> None:
     assert analyse("前年的粮食产量是多少？").out_of_scope_year == 2021
 

@@ -298,6 +298,8 @@ class Assistant:
             cov_win = self._cover(ev, sent_tokens | prev_tokens)
             prev_tokens = sent_tokens
             cov = max(cov_sent, 0.8 * cov_win, 0.6 * cov_sent + 0.4 * cov_ctx)
+            # "那134个重点项目": the sentence with the question's own number is meant.
+            named = 0.1 * any(n in sent for n in q.numbers)
             if not numeric:
                 score = 0.7 * cov + 0.3 * hit.score + 0.1 * (q.period in self._periods[row])
                 out.append(Candidate(hit, (s, e), score, cov, []))
@@ -315,7 +317,7 @@ class Assistant:
             if scored:
                 top = scored[0]
                 score = (0.4 * cov + 0.4 * top.relevance + 0.2 * hit.score
-                         + 0.15 * top.period_ok + 0.1 * top.unit_ok)
+                         + 0.15 * top.period_ok + 0.1 * top.unit_ok + named)
                 if q.period_explicit and not q.compare and not top.period_ok:
                     score -= 0.5  # a figure of another year is the worst answer
             else:  # a sentence without figures cannot answer "how many"
@@ -515,7 +517,7 @@ class Assistant:
         p = best.hit.passage
         # For a figure, the place must be in its own sentence, not elsewhere in the passage.
         where = p.text[best.span[0]:best.span[1]] if q.wants_number else p.text
-        elsewhere = [t for t in places if t not in where]
+        elsewhere = [t for t in places if not _written_in(t, where)]
         if elsewhere:
             return "place " + self._names(q, elsewhere)
         if q.wants_number:
@@ -582,6 +584,14 @@ ADDED = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创�
 
 # Words that come with a person's name in Chinese official texts.
 PERSON_MARKERS = re.compile(r"同志|先生|女士|书记|区长|市长|主任|局长|冠军|获得者")
+
+
+def _written_in(name: str, text: str) -> bool:
+    """`name` is in `text`, whole or spelled out (海峡两岸合作区 in 海峡两岸产业合作区)."""
+    if name in text:
+        return True
+    it = iter(text)
+    return len(name) >= 4 and all(ch in it for ch in name)
 
 
 def subject_terms(terms: list[str], units: AbstractSet[str] = frozenset()) -> list[str]:

@@ -187,7 +187,9 @@ _ASKED_COUNTER_EN = (
     ("吨", r"\bhow many (?:\w+ )?(?:tonnes|tons)\b"), ("亩", r"\bhow many (?:\w+ )?mu\b"),
     ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
     ("户", r"\bhow many (?:\w+ )?households\b"),
-    ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b"),
+    ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b|"
+          r"\bby how much\b.*\b(?:grow|grew|rise|rose|increase|increased|expand|expanded)\b|"
+          r"\bhow fast\b"),
     ("元", r"\bhow much money\b|\bin yuan\b|\(yuan\)|\bin absolute terms\b|"
            r"\bhow many (?:\w+ )?(?:billion |million |hundred million |ten thousand )?yuan\b"),
 )

@@ -50,6 +50,8 @@ def test_periods_of_a_comparison(question: str, periods: set) -> None:
     ("How many tonnes of tea were produced in 2022?", {"吨"}),
     ("By what percentage did foreign investment grow?", {"%"}),
     ("How much did Yongchuan spend on R&D in yuan?", {"元"}),
+    ("By how much did services trade grow in 2022?", {"%"}),
+    ("How many billion yuan of fixed-asset investment is targeted for 2023?", {"元"}),
     ("2022年粮食产量是多少？", set()),
 ])
 def test_units_a_question_asks_in(question: str, counters: set) -> None:

@@ -489,6 +489,11 @@ class Assistant:
             return f"year {q.out_of_scope_year}"
         if q.period == "2023-actual":
             return "period 2023-actual"  # written early in 2023: targets only
+        # "Qijiang District": a place the glossary does not know is not one the report
+        # covers (known places, such as Luzhou, are checked against the answer below).
+        unknown = [name for name in q.places if not self.glossary.match_spans(name)[0]]
+        if unknown:
+            return "place " + ", ".join(unknown)
         if not content:
             return "no terms"
         # An English word's one-word guess (ageing → 老龄化) is no proof of absence;

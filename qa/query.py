@@ -52,7 +52,9 @@ _COMPARE_ZH = re.compile(r"分别|相比|对比|比较|哪个更|谁更|哪一�
 _COMPARE_EN = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|both|respectively|"
                          r"difference|faster|slower|higher|lower|more than|less than|against|"
                          r"meet|met|achieve|achieved|actual|actually|bigger|smaller|larger|greater|"
-                         r"exceed|exceeded|beat|stack up|outpace|outpaced)\b", re.I)
+                         r"exceed|exceeded|beat|stack up|outpace|outpaced)\b|"
+                         r"\b(which|who)\b.*\b(more|less|fewer|most|least)\b|\bbetween\b.+\band\b",
+                         re.I)
 
 # English words that carry no subject: question words, auxiliaries, and words
 # for what kind of figure is wanted (their Chinese side is in INTENT_TERMS).
@@ -123,6 +125,7 @@ class Query:
     counters: frozenset[str] = frozenset()  # 几所 → {"所"}: only such a figure answers it
     asks: tuple[str, ...] = ()  # its separate questions, when it asks two or more
     asks_stock: bool = False  # "累计有多少家": a total to date, not the year's additions
+    places: tuple[str, ...] = ()  # "Qijiang District": other places it names in English
 
 
 def validate_question(question: object) -> str:
@@ -187,6 +190,8 @@ _ASKED_COUNTER_EN = (
     ("吨", r"\bhow many (?:\w+ )?(?:tonnes|tons)\b"), ("亩", r"\bhow many (?:\w+ )?mu\b"),
     ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
     ("户", r"\bhow many (?:\w+ )?households\b"),
+    ("人", r"\bhow many (?:\w+ )?(?:people|persons|residents|workers|passengers|visitors|tourists|"
+          r"employees|patients)\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b|"
           r"\bby how much\b.*\b(?:grow|grew|rise|rose|increase|increased|expand|expanded)\b|"
           r"\bhow fast\b"),
@@ -240,6 +245,20 @@ _STOCK = re.compile(r"累计|一共有|总共有|共有|现有|现在有|目前�
 _FLOW = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创建|\b(new|newly|added|add)\b", re.I)
 
 
+_NAMED_PLACE_EN = re.compile(
+    r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:['’]s)?\s+(?:District|County|City|Province|Prefecture)\b")
+_THIS_PLACE = frozenset({"yongchuan", "chongqing"})
+
+
+def named_places(q: str, lang: str) -> tuple[str, ...]:
+    """Places an English question names as "<Name> District/County/City" other than
+    Yongchuan or Chongqing ("Qijiang District's GDP")."""
+    if lang != "en":
+        return ()
+    return tuple(m.group(1) for m in _NAMED_PLACE_EN.finditer(q)
+                 if m.group(1).lower() not in _THIS_PLACE)
+
+
 def asks_stock(q: str) -> bool:
     """Whether a question asks how many there are in all, not how many were added."""
     return bool(_STOCK.search(q)) and not _FLOW.search(q)
@@ -288,4 +307,4 @@ def analyse(question: str) -> Query:
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
                  wants_number or compare, maybe, compare, explicit,
                  unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang),
-                 asks_stock(q))
+                 asks_stock(q), named_places(q, lang))

@@ -40,8 +40,9 @@ def relative_years(q: str) -> set[int]:
     """The years a question names relative to the report (去年 → 2022)."""
     return {REPORT_WRITTEN + delta for pat, delta in _RELATIVE_YEARS if pat.search(q)}
 _ENTITY_ZH = re.compile(r"哪|什么|谁|何处|名称|怎样|如何|怎么|是否|啥")
-_ENTITY_EN = re.compile(r"\b(which|who|whom|where|name|names|what kind|what type|what does|"
-                        r"what do|in what way|called|named)\b", re.I)
+_ENTITY_EN = re.compile(r"\b(which|who|whom|where|when|name|names|what kind|what type|what does|"
+                        r"what do|in what way|called|named|title|status|honou?r|recognition|award|"
+                        r"what level|what date|first)\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|几[个家项所条座次年亿万千百十]?|多大|多高|多长|多远|百分之|比重|占比|"
                         r"增速|增幅|增长率|幅度|比例|分别")
 _NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how long|what percentage|"
@@ -191,7 +192,7 @@ _ASKED_COUNTER_EN = (
     ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
     ("户", r"\bhow many (?:\w+ )?households\b"),
     ("人", r"\bhow many (?:\w+ )?(?:people|persons|residents|workers|passengers|visitors|tourists|"
-          r"employees|patients)\b"),
+          r"employees|patients|students|graduates|pupils)\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b|"
           r"\bby how much\b.*\b(?:grow|grew|rise|rose|increase|increased|expand|expanded)\b|"
           r"\bhow fast\b"),
@@ -259,6 +260,16 @@ def named_places(q: str, lang: str) -> tuple[str, ...]:
                  if m.group(1).lower() not in _THIS_PLACE)
 
 
+def _target_of_2022(q: str) -> bool:
+    """Whether the clause that names 2022 asks for its target, and names no 2023 too
+    ("What was the growth target for 2022, and what is it for 2023?")."""
+    for clause in re.split(r"[,，;；?？]", q):
+        if re.search(r"2022|去年|last year", clause, re.I) and not re.search(
+                r"2023|今年|this year", clause, re.I):
+            return bool(re.search(r"目标|预期|计划|target|goal|plan", clause, re.I))
+    return False
+
+
 def asks_stock(q: str) -> bool:
     """Whether a question asks how many there are in all, not how many were added."""
     return bool(_STOCK.search(q)) and not _FLOW.search(q)
@@ -294,14 +305,15 @@ def analyse(question: str) -> Query:
             # twice ("去年定的目标和今年的目标") compares 2022's target.
             targets = len(re.findall(r"目标|预期|计划|targets?|goals?|plans?", q, re.I))
             periods |= {"2023-target",
-                        "2022-target" if targets >= 2 and not actual else "2022-actual"}
+                        "2022-target" if (targets >= 2 or _target_of_2022(q)) and not actual
+                        else "2022-actual"}
         elif target and 2022 in years:
             periods |= {"2022-actual", "2022-target"}
         else:
             periods |= {question_period(q, lang, (y,)) for y in years if y in REPORT_YEARS}
     share = bool(re.search(r"占比|比重|所占|份额|\b(share|proportion|percentage of|per cent of)\b",
                            q, re.I))
-    person = bool(re.search(r"^\W*(who|whom|whose)\b|\bname of the (person|official|head)\b|"
+    person = bool(re.search(r"^\W*(who|whom)\b|\bname of the (person|official|head)\b|"
                             r"是谁|谁是|姓名|名字", q, re.I))
     counters = asked_counters(q, lang)
     return Query(q, lang, years, period, frozenset(periods), out, numbers,

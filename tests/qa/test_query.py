@@ -34,6 +34,8 @@ def test_year_before_the_report_is_out_of_scope() -> None:
      {"2022-actual", "2023-target"}),
     ("规上工业增加值，去年定的增长目标和今年定的目标分别是多少？", {"2022-target", "2023-target"}),
     ("2022年地区生产总值的预期目标和实际增速分别是多少？", {"2022-target", "2022-actual"}),
+    ("What was the fixed-asset investment growth target for 2022, and what is it for 2023?",
+     {"2022-target", "2023-target"}),
     ("2022年计划开展职业技能提升培训多少人，实际完成多少？", {"2022-target", "2022-actual"}),
     ("社零去年实际增速和今年的增长目标各是多少？", {"2022-actual", "2023-target"}),
 ])
@@ -81,3 +83,19 @@ def test_separate_asks(question: str, asks: tuple) -> None:
 ])
 def test_totals_to_date_against_additions(question: str, stock: bool) -> None:
     assert analyse(question).asks_stock is stock
+
+
+@pytest.mark.parametrize(("question", "number"), [
+    ("What national transport title did Yongchuan receive in 2022?", False),
+    ("When did the smart environmental-protection platform go live?", False),
+    ("What level of vehicle access-management pilot is Yongchuan applying for?", False),
+    ("How many 5G base stations were added in 2022?", True),
+])
+def test_titles_dates_and_levels_are_not_figures(question: str, number: bool) -> None:
+    q = analyse(question)
+    assert (q.wants_number or q.may_want_number) is number
+
+
+def test_whose_is_not_who() -> None:
+    q = analyse("Whose disposable income grew faster in 2022, urban or rural residents?")
+    assert not q.asks_person and q.compare

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-GOLD   := eval/gold/tune.jsonl eval/gold/tune2.jsonl eval/gold/holdout.jsonl eval/gold/holdout2.jsonl eval/dev.jsonl
+GOLD   := $(sort $(wildcard eval/gold/*.jsonl)) eval/dev.jsonl
 
 .PHONY: serve test setup install browser eval eval-gate bench clean
 

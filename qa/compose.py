@@ -25,6 +25,7 @@ _REASONS_EN = {
     "no figure": "the passages on this topic give no figure for it",
     "no passage": "nothing relevant was found",
     "no person": "it names no person for this",
+    "period 2023-actual": "it was written early in 2023 and gives 2023 targets, not results",
 }
 _REASONS_ZH = {
     "low coverage": "报告中没有涉及该问题所问内容的段落",
@@ -32,37 +33,38 @@ _REASONS_ZH = {
     "no figure": "相关段落没有给出这一数字",
     "no passage": "没有找到相关内容",
     "no person": "报告没有提到相关人员的姓名",
+    "period 2023-actual": "报告写于2023年初，只有2023年的目标，没有2023年的实际完成数据",
 }
+
+
+# Reasons that carry what they are about after a prefix ("absent 房价", "year 2019").
+_REASONS_WITH = (
+    ("absent ", "报告中没有提到“{x}”", "it never mentions {x}"),
+    ("place ", "报告没有给出{x}的这一数据", "it gives no such figure for {x}"),
+    ("year ", "报告只涉及2022年执行情况和2023年计划，没有{x}年的数据",
+     "it covers 2022 results and 2023 plans, not {x}"),
+    ("period ", "报告没有给出这一项的{x}数据", "it gives no {x} for this"),
+)
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """Why the report does not say, in the asker's language."""
+    fixed = (_REASONS_ZH if lang == "zh" else _REASONS_EN).get(reason)
+    if fixed is not None:
+        return fixed
+    for prefix, zh, en in _REASONS_WITH:
+        if reason.startswith(prefix):
+            x = reason[len(prefix):]
+            if prefix == "period ":
+                x = (PERIOD_ZH if lang == "zh" else PERIOD_EN).get(x, x)
+            return (zh if lang == "zh" else en).format(x=x)
+    return reason
 
 
 def abstention(q: Query, reason: str, citations: list[Citation]) -> Answer:
     """"The report does not say" is an answer: say why, keep what was looked at."""
-    if reason.startswith("absent "):
-        terms = reason.split(" ", 1)[1]
-        text = (f"{ABSTAIN_ZH}：报告中没有提到“{terms}”。" if q.lang == "zh" else
-                f"{ABSTAIN_EN}: it never mentions {terms}.")
-    elif reason.startswith("place "):
-        place = reason.split(" ", 1)[1]
-        text = (f"{ABSTAIN_ZH}：报告没有给出{place}的这一数据。" if q.lang == "zh" else
-                f"{ABSTAIN_EN}: it gives no such figure for {place}.")
-    elif reason.startswith("year "):
-        year = reason.split()[1]
-        text = (f"{ABSTAIN_ZH}：报告只涉及2022年执行情况和2023年计划，没有{year}年的数据。"
-                if q.lang == "zh" else
-                f"{ABSTAIN_EN}: it covers 2022 results and 2023 plans, not {year}.")
-    elif reason == "period 2023-actual":
-        text = (f"{ABSTAIN_ZH}：报告写于2023年初，只有2023年的目标，没有2023年的实际完成数据。"
-                if q.lang == "zh" else
-                f"{ABSTAIN_EN}: it was written early in 2023 and gives 2023 targets, not results.")
-    elif reason.startswith("period "):
-        period = reason.split()[1]
-        text = (f"{ABSTAIN_ZH}：报告没有给出这一项的{PERIOD_ZH.get(period, period)}数据。"
-                if q.lang == "zh" else
-                f"{ABSTAIN_EN}: it gives no {PERIOD_EN.get(period, period)} for this.")
-    elif q.lang == "zh":
-        text = f"{ABSTAIN_ZH}：{_REASONS_ZH.get(reason, reason)}。"
-    else:
-        text = f"{ABSTAIN_EN}: {_REASONS_EN.get(reason, reason)}."
+    text = (f"{ABSTAIN_ZH}：{reason_text(reason, 'zh')}。" if q.lang == "zh" else
+            f"{ABSTAIN_EN}: {reason_text(reason, 'en')}.")
     return Answer(question=q.text, lang=q.lang, answer=text, abstained=True, figures=[],
                   citations=citations)
 

@@ -459,7 +459,10 @@ class Assistant:
         ]
         if not options:
             return None
-        c, sf = max(options, key=lambda o: o[0].score + o[1].score)
+        # The two sides of a comparison are measured alike (1530个 against 1770个,
+        # not against 新增公办幼儿园6所 in the same sentence).
+        c, sf = max(options, key=lambda o: o[0].score + o[1].score
+                    + 0.2 * (o[1].figure.unit == first.unit))
         return replace(c, scored=[sf] + [x for x in c.scored if x is not sf])
 
     def _extract(self, p: Passage) -> list[Figure]:

@@ -182,9 +182,16 @@ _UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|perce
                   ("count", r"\bhow many\b"))
 
 
+_MONEY_ASKED_EN = re.compile(r"\b(how much|yuan|rmb|money|amount|value|worth|total|level)\b", re.I)
+
+
 def unit_hints(q: str, lang: str) -> frozenset[str]:
     hints = _UNIT_HINTS_ZH if lang == "zh" else _UNIT_HINTS_EN
-    return frozenset(u for u, pat in hints if re.search(pat, q, re.I))
+    units = {u for u, pat in hints if re.search(pat, q, re.I)}
+    # "retail sales growth": sales name the subject, growth the measure asked for.
+    if lang == "en" and "%" in units and not _MONEY_ASKED_EN.search(q):
+        units.discard("元")
+    return frozenset(units)
 
 
 _ASKED_COUNTER_EN = (

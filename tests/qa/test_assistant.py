@@ -144,6 +144,9 @@ def test_mixed_language_question_is_answered_in_english(assistant) -> None:  # n
     ("How does this year's target for new urban jobs compare with the number created in 2022?",
      {"2.8万人", "2.4万人以上"}),
     ("社零去年实际增速和今年的增长目标各是多少？", {"7%以上", "0.7"}),
+    # both sides in the same unit: 1770个 places, not the 6所 kindergartens beside them
+    ("New kindergarten places: how many were added in 2022 and how many are planned for 2023?",
+     {"1530个", "1770个"}),
     # two subjects with one head, in two sentences: each side where its subject is
     ("今年的重大项目和重点项目，哪类总投资更大？分别多少？", {"590.2亿元", "506.6亿元"}),
     # the plan and the result are two cells of one 表2 row

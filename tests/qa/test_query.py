@@ -99,3 +99,8 @@ def test_titles_dates_and_levels_are_not_figures(question: str, number: bool) ->
 def test_whose_is_not_who() -> None:
     q = analyse("Whose disposable income grew faster in 2022, urban or rural residents?")
     assert not q.asks_person and q.compare
+
+
+def test_growth_of_sales_asks_for_a_rate_not_money() -> None:
+    assert "元" not in analyse("How did retail sales growth in 2022 compare with the 2023 target?").units
+    assert "元" in analyse("How much did retail sales total in 2022?").units

@@ -470,12 +470,17 @@ class Assistant:
             return table_row_figures(p, self.glossary)
         return extract_figures(p.text, p.start, p.period, glossary=self.glossary)
 
-    def absent_terms(self, content: list[str]) -> list[str]:
+    def absent_terms(self, content: list[str], whole: bool = False) -> list[str]:
         """Question terms the report never uses, not even as their parts
-        (房价, 常住人口, 区长): the question is about something it does not cover."""
+        (房价, 常住人口, 区长): the question is about something it does not cover.
+        `whole`: parts do not count. An English question's terms come from the
+        glossary, whose terms are all in the report except those listed as absent
+        (人均地区生产总值 for "per-capita GDP"): such a term is absent as a whole."""
         def absent(t: str) -> bool:
             if len(t) < 2 or t in self._corpus_text or t.isdigit():
                 return False
+            if whole:
+                return True
             parts = self.segment.subwords(t)
             return not parts or not all(w in self._corpus_text for w in parts)
         return [t for t in content if absent(t)]
@@ -502,7 +507,8 @@ class Assistant:
             return "no terms"
         # An English word's one-word guess (ageing → 老龄化) is no proof of absence;
         # only terms the question surely means (phrases, names, indicators) are.
-        missing = [t for t in self.absent_terms(content) if ev.scale.get(t, 1.0) >= 1.0]
+        missing = [t for t in self.absent_terms(content, whole=q.lang == "en")
+                   if ev.scale.get(t, 1.0) >= 1.0]
         if missing and best is not None and q.lang == "zh":  # unless said in other words
             s, e = best.span
             sentence = best.hit.passage.text[s:e]

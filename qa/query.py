@@ -42,7 +42,7 @@ def relative_years(q: str) -> set[int]:
 _ENTITY_ZH = re.compile(r"哪|什么|谁|何处|名称|怎样|如何|怎么|是否|啥")
 _ENTITY_EN = re.compile(r"\b(which|who|whom|where|when|name|names|what kind|what type|what does|"
                         r"what do|in what way|called|named|title|status|honou?r|recognition|award|"
-                        r"what level|what date|first)\b", re.I)
+                        r"what level|what date|first|rank|ranks|ranking|ranked|what pilot)\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|几[个家项所条座次年亿万千百十]?|多大|多高|多长|多远|百分之|比重|占比|"
                         r"增速|增幅|增长率|幅度|比例|分别")
 _NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how long|what percentage|"
@@ -202,7 +202,7 @@ _ASKED_COUNTER_EN = (
           r"employees|patients|students|graduates|pupils)\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b|"
           r"\bby how much\b.*\b(?:grow|grew|rise|rose|increase|increased|expand|expanded)\b|"
-          r"\bhow fast\b"),
+          r"\bhow fast\b|\bgrowth rate\b|\byear[- ]on[- ]year\b"),
     ("元", r"\bhow much money\b|\bin yuan\b|\(yuan\)|\bin absolute terms\b|"
            r"\bhow many (?:\w+ )?(?:billion |million |hundred million |ten thousand )?yuan\b"),
 )
@@ -236,10 +236,15 @@ def sub_asks(q: str, lang: str) -> tuple[str, ...]:
 _ACTUAL = re.compile(r"实际|\b(actual|actually|really|achieved|turned out)\b", re.I)
 
 
+_PAST_EN = re.compile(r"\b(was|were|did)\b", re.I)
+
+
 def question_period(q: str, lang: str, years: tuple[int, ...]) -> str:
     target = bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
     if 2023 in years or (lang == "zh" and _NEXT_YEAR_ZH.search(q)):
-        if _ACTUAL.search(q) and not target and 2022 not in years:
+        # "What was the investment in 2023?" asks for a result, like 2023年实际….
+        asks_result = _ACTUAL.search(q) or (lang == "en" and _PAST_EN.search(q))
+        if asks_result and not target and 2022 not in years:
             return "2023-actual"
         return "2023-target"
     if target:

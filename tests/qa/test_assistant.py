@@ -82,6 +82,7 @@ def test_table_row_answer_keeps_column_meaning(assistant) -> None:  # noqa: ANN0
     "永川全区现在一共有多少家金融机构？",  # only the year's additions are given (新增3家)
     "So how much did Yongchuan's GDP actually grow in 2023?",  # written early in 2023
     "2023年永川地区生产总值实际增长了多少？",
+    "What was Yongchuan's per-capita GDP in 2022?",  # a glossary term listed as absent
 ])
 def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()

@@ -19,7 +19,8 @@ def test_years_relative_to_the_report(question: str, years: tuple, period: str) 
     assert q.years == years and q.period == period and q.period_explicit
 
 
-@pytest.mark.parametrize("question", ["How much did GDP actually grow in 2023?", "2023年GDP实际增长多少？"])
+@pytest.mark.parametrize("question", ["How much did GDP actually grow in 2023?", "2023年GDP实际增长多少？",
+                                      "What was Yongchuan's total fixed-asset investment in 2023?"])
 def test_a_2023_result_is_a_period_of_its_own(question: str) -> None:
     assert analyse(question).period == "2023-actual"  # the report has none: it abstains
 
@@ -53,6 +54,7 @@ def test_periods_of_a_comparison(question: str, periods: set) -> None:
     ("By what percentage did foreign investment grow?", {"%"}),
     ("How much did Yongchuan spend on R&D in yuan?", {"元"}),
     ("By how much did services trade grow in 2022?", {"%"}),
+    ("What was the year-on-year growth rate of grain production last year?", {"%"}),
     ("How many billion yuan of fixed-asset investment is targeted for 2023?", {"元"}),
     ("2022年粮食产量是多少？", set()),
 ])

@@ -190,7 +190,13 @@ class Assistant:
             toks = []
             for zh, n_words in found:
                 sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")
-                for tok in self.segment(zh):
+                # A term the report lacks, whose words it never says together
+                # (人均地区生产总值), stays whole: cut into words the report has (人均,
+                # 地区生产总值), its absence would be lost. 茶叶产量 is cut: the report
+                # says "茶叶、花椒产量" in one sentence.
+                parts = self.segment(zh)
+                whole = zh.lower() not in self._corpus_text and not self._said_together(parts)
+                for tok in ([zh] if whole else parts):
                     toks.append(tok)
                     scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
             toks += list(q.numbers)
@@ -209,6 +215,11 @@ class Assistant:
                 if h.passage.id not in best or h.score > best[h.passage.id].score:
                     best[h.passage.id] = h
         return sorted(best.values(), key=lambda h: -h.score)
+
+    def _said_together(self, words: list[str]) -> bool:
+        """Whether one sentence of the report holds all of `words`."""
+        need = set(words)
+        return any(need <= tokens for spans in self._sentences.values() for _, _, tokens in spans)
 
     def _scores(self, q: Query, qvec: np.ndarray, terms: list[str]) -> np.ndarray:
         s = self.settings

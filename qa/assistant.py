@@ -25,7 +25,7 @@ from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.units import COUNT_UNITS
 from qa.glossary import GENERIC_HEADS, Glossary, default_glossary
-from qa.query import COUNTER_KINDS, INTENT_TERMS, MAX_TOP_K, Query, analyse
+from qa.query import COUNTER_KINDS, INTENT_TERMS, MAX_TOP_K, Query, analyse, is_number
 from qa.retrieve import (
     BM25Retriever,
     DenseRetriever,
@@ -245,8 +245,7 @@ class Assistant:
         # Only what the question is about counts as evidence; a question that names
         # nothing but a year and "how many" has no subject the report could cover.
         # Numbers steer retrieval (number_bonus) but are not what a question is about.
-        content = subject_terms(terms, q.units)
-        ev = Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
+        ev = self._evidence(terms, q.units, scale)
         cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
         reason = self._abstain_reason(q, ev, best)
@@ -286,6 +285,13 @@ class Assistant:
         sources = [(p, span, [f for f in figs if self._faithful(f, cited[f.citation])])
                    for p, span, figs in sources]
         return compose(q, sources, cited)
+
+    def _evidence(self, terms: list[str], units: AbstractSet[str],
+                  scale: dict[str, float]) -> Evidence:
+        """What a (part of a) question needs a passage to contain: its subject terms,
+        each with its dictionary words for partial credit."""
+        content = subject_terms(terms, units)
+        return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
 
     def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
         return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale).score
@@ -385,8 +391,7 @@ class Assistant:
             except ValueError:  # a fragment with no words of its own
                 continue
             terms, scale = self._query_terms(replace(sub, lang=q.lang))
-            content = subject_terms(terms, sub.units)
-            ev = Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
+            ev = self._evidence(terms, sub.units, scale)
             out.append((ev, sub.units, sub.period if sub.period_explicit else None))
         return out
 
@@ -523,7 +528,7 @@ class Assistant:
         if missing and best is not None and q.lang == "zh":  # unless said in other words
             s, e = best.span
             sentence = best.hit.passage.text[s:e]
-            tokens = self.segment(sentence)
+            tokens = next(t for a, b, t in self._sentences[best.hit.passage.id] if (a, b) == best.span)
             missing = [t for t in missing if not shares_characters(t, sentence, tokens)]
         if missing:
             return "absent " + self._names(q, missing)
@@ -623,10 +628,7 @@ def _written_in(name: str, text: str) -> bool:
 def subject_terms(terms: list[str], units: AbstractSet[str] = frozenset()) -> list[str]:
     """What a question is about: not its intent words (目标, 多少), numbers, or the
     units it asks in (多少吨, "how many tonnes": how the answer is measured)."""
-    return [t for t in terms if t not in INTENT_TERMS and t not in units and not _is_number(t)]
+    return [t for t in terms if t not in INTENT_TERMS and t not in units and not is_number(t)]
 
-
-def _is_number(token: str) -> bool:
-    return token.replace(".", "", 1).isdigit()
 
 

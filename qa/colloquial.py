@@ -21,6 +21,7 @@ from pathlib import Path
 
 from index.segment import Segmenter
 from qa.glossary import Glossary
+from qa.query import is_number
 
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases_zh.tsv"
 
@@ -76,7 +77,7 @@ class QuestionWords:
         """Retrieval and evidence tokens of a Chinese question."""
         out = []
         for tok in self.segment(self.normalise(text)):
-            if _is_number(tok) or (self.in_report(tok) and (len(tok) > 1 or self.is_noun(tok))):
+            if is_number(tok) or (self.in_report(tok) and (len(tok) > 1 or self.is_noun(tok))):
                 out.append(tok)  # a lone character only as a noun (水, 茶), not 比 or 涨
                 continue
             if len(tok) == 1:
@@ -109,6 +110,3 @@ def shares_characters(word: str, text: str, tokens: Iterable[str]) -> bool:
         return shared >= 2 and shared * 2 >= len(set(word))
     return len(word) == 2 and any(len(t) >= 2 and t != word and t[-1] == word[-1] for t in tokens)
 
-
-def _is_number(token: str) -> bool:
-    return token.replace(".", "", 1).isdigit()

@@ -36,6 +36,11 @@ _RELATIVE_YEARS = (
 )
 
 
+def is_number(token: str) -> bool:
+    """A token that is a number ("5.4", "2022"), not a word."""
+    return token.replace(".", "", 1).isdigit()
+
+
 def relative_years(q: str) -> set[int]:
     """The years a question names relative to the report (去年 → 2022)."""
     return {REPORT_WRITTEN + delta for pat, delta in _RELATIVE_YEARS if pat.search(q)}
@@ -272,13 +277,18 @@ def named_places(q: str, lang: str) -> tuple[str, ...]:
                  if m.group(1).lower() not in _THIS_PLACE)
 
 
+# A target named in a comparison ("去年定的目标", "the 2023 goal"); counted, it says
+# how many targets are compared.
+_COMPARED_TARGET = re.compile(r"目标|预期|计划|target|goal|plan", re.I)
+
+
 def _target_of_2022(q: str) -> bool:
     """Whether the clause that names 2022 asks for its target, and names no 2023 too
     ("What was the growth target for 2022, and what is it for 2023?")."""
     for clause in re.split(r"[,，;；?？]", q):
         if re.search(r"2022|去年|last year", clause, re.I) and not re.search(
                 r"2023|今年|this year", clause, re.I):
-            return bool(re.search(r"目标|预期|计划|target|goal|plan", clause, re.I))
+            return bool(_COMPARED_TARGET.search(clause))
     return False
 
 
@@ -310,12 +320,12 @@ def analyse(question: str) -> Query:
     period = question_period(q, lang, years)
     periods = {period}
     if compare:  # "2022 result against the 2023 target": both years' passages are wanted
-        target = re.search(r"目标|预期|计划|力争|target|goal|plan", q, re.I)
+        target = _COMPARED_TARGET.search(q) or "力争" in q
         actual = re.search(r"实际|完成|actual|achieved|result", q, re.I)
         if 2022 in years and 2023 in years:
             # "去年实际…今年目标" is 2022's result; only a question that names a target
             # twice ("去年定的目标和今年的目标") compares 2022's target.
-            targets = len(re.findall(r"目标|预期|计划|targets?|goals?|plans?", q, re.I))
+            targets = len(_COMPARED_TARGET.findall(q))
             periods |= {"2023-target",
                         "2022-target" if (targets >= 2 or _target_of_2022(q)) and not actual
                         else "2022-actual"}

@@ -210,7 +210,9 @@ class Assistant:
             return top_hits(self.bundle, self._scores(q, qvec, terms), n, "hybrid")
         best: dict[str, Hit] = {}
         for period in sorted(q.periods):
-            scores = self._scores(replace(q, periods=frozenset({period})), qvec, terms)
+            # The result's side does not look for the target's words (目标, 力争).
+            words = terms if period.endswith("target") else [t for t in terms if t not in TARGET_WORDS]
+            scores = self._scores(replace(q, periods=frozenset({period})), qvec, words)
             for h in top_hits(self.bundle, scores, n, "hybrid"):
                 if h.passage.id not in best or h.score > best[h.passage.id].score:
                     best[h.passage.id] = h
@@ -338,8 +340,13 @@ class Assistant:
                          + 0.15 * top.period_ok + 0.1 * top.unit_ok + named)
                 if q.period_explicit and not q.compare and not top.period_ok:
                     score -= 0.5  # a figure of another year is the worst answer
-            else:  # a sentence without figures cannot answer "how many"
-                score = 0.4 * cov + 0.2 * hit.score - (0.3 if q.wants_number else 0.0)
+            elif q.wants_number:  # a sentence without figures cannot answer "how many"
+                score = 0.4 * cov + 0.2 * hit.score - 0.3
+            else:
+                # "What is the 2023 goal for rural 5G?" may be answered by words
+                # (全覆盖): the sentence itself is the answer, as relevant as it covers.
+                score = (0.4 * cov + 0.4 * cov_sent + 0.2 * hit.score
+                         + 0.15 * (q.period in self._periods[row]) + named)
             out.append(Candidate(hit, (s, e), score, cov, scored))
         return out
 
@@ -354,7 +361,14 @@ class Assistant:
         unit_ok = self._unit_matches(f, q.units)
         unit_bad = bool(q.units) and not unit_ok
         share = q.asks_share and self._is_share(p, f)  # "占比多少": a share answers it
-        score = rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
+        # "How much did the 127 newly started projects complete": the figure whose
+        # clause holds the question's own number, not that number itself.
+        named = any(n in around and n not in f.text for n in q.numbers)
+        # What a figure counts is its label's head (11个老旧小区改造工程 counts 工程,
+        # 改造老旧小区132个 counts 小区): a subject asked about that heads the label.
+        head = any(f.label.endswith(t[-2:]) for t in ev.content if len(t) >= 3)
+        score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
+                 + 0.2 * named + 0.1 * head)
         return ScoredFigure(f, score, rel, period_ok, unit_ok)
 
     def _around_text(self, p: Passage, f: Figure) -> tuple[str, frozenset[str]]:
@@ -609,6 +623,9 @@ class Assistant:
         doc = self.bundle.documents[c.doc_id].text
         return c.start <= f.start < f.end <= c.end and doc[f.start:f.end] == f.text
 
+
+# Words that ask for a target: no help in finding a result.
+TARGET_WORDS = frozenset({"目标", "预期", "预期目标", "力争"})
 
 # Words that mark a figure as the year's additions rather than a total.
 ADDED = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创建")

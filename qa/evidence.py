@@ -103,6 +103,8 @@ def coverage(terms: Sequence[str], tokens: Set[str], weights: TermWeights,
         sub = parts.get(t, ()) if parts else ()
         found = [x for x in sub if x in tokens or (text and x in text)]
         if found:
-            got += w * PART_CREDIT * len(found) / len(sub)
+            # The last part is the head (幼儿学位 is a kind of 学位): it weighs double.
+            share = sum(1 + (x == sub[-1]) for x in found) / (len(sub) + 1)
+            got += w * PART_CREDIT * share
         missing.append(t)
     return Coverage(got / total if total else 0.0, tuple(matched), tuple(missing))

@@ -203,6 +203,7 @@ _ASKED_COUNTER_EN = (
     ("吨", r"\bhow many (?:\w+ )?(?:tonnes|tons)\b"), ("亩", r"\bhow many (?:\w+ )?mu\b"),
     ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
     ("户", r"\bhow many (?:\w+ )?households\b"),
+    ("辆", r"\bhow many (?:\w+ )?(?:vehicles|cars|buses|trucks)\b"),
     ("人", r"\bhow many (?:\w+ )?(?:people|persons|residents|workers|passengers|visitors|tourists|"
           r"employees|patients|students|graduates|pupils)\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b|"

@@ -181,3 +181,40 @@ def test_two_subjects_in_one_period(assistant, question: str) -> None:  # noqa: 
     quote = c["text"][c["quote_start"]:c["quote_end"]]
     assert "5.5%" in quote and "3.5%" in quote
     assert ("5.5%" in d["answer"].split("高于")[0]) if d["lang"] == "zh" else "higher than" in d["answer"]
+
+
+def test_words_answer_a_question_that_asks_for_no_number(assistant) -> None:  # noqa: ANN001
+    # The 2023 goal for rural 5G is 全覆盖, not a figure from a nearby sentence.
+    d = assistant.ask("What does the 2023 plan say about 5G in rural areas?").to_dict()
+    _check_offsets(d)
+    assert not d["abstained"] and d["figures"] == []
+    c = d["citations"][0]
+    assert "5G网络全覆盖" in c["text"][c["quote_start"]:c["quote_end"]]
+
+
+@pytest.mark.parametrize("question", [
+    "How much investment did the 72 continuing projects complete in 2022?",
+    "2022年72个续建项目完成投资多少？",
+])
+def test_the_questions_own_number_names_the_figure(assistant, question: str) -> None:  # noqa: ANN001
+    # One sentence holds 229.5亿元 (199 projects), 128.9亿元 (127) and 100.6亿元 (72).
+    d = assistant.ask(question).to_dict()
+    _check_offsets(d)
+    assert d["figures"][0]["text"] == "100.6亿元"
+
+
+@pytest.mark.parametrize("question", [
+    "Compare R&D intensity in 2022 with the goal for 2023.",
+    "研发投入强度去年达到多少，今年目标是多少？",
+])
+def test_a_result_is_found_without_the_targets_words(assistant, question: str) -> None:  # noqa: ANN001
+    # 目标/力争 pull 2023 passages; the 2022 side is searched without them.
+    d = assistant.ask(question).to_dict()
+    _check_offsets(d)
+    got = {(f["text"], f["period"]) for f in d["figures"]}
+    assert {("2.4%", "2022-actual"), ("2.5%", "2023-target")} <= got
+
+
+def test_how_many_vehicles_is_not_answered_by_another_count(assistant) -> None:  # noqa: ANN001
+    d = assistant.ask("How many vehicles were produced in Yongchuan in 2022?").to_dict()
+    assert d["abstained"], d["answer"]

@@ -51,6 +51,7 @@ def test_periods_of_a_comparison(question: str, periods: set) -> None:
     ("2022年流动文化进村服务开展了多少场次？", {"场次"}),
     ("2022年开展技能培训多少人次？", {"人"}),  # 人次 counts people
     ("How many tonnes of tea were produced in 2022?", {"吨"}),
+    ("How many electric vehicles were sold in 2022?", {"辆"}),
     ("By what percentage did foreign investment grow?", {"%"}),
     ("How much did Yongchuan spend on R&D in yuan?", {"元"}),
     ("By how much did services trade grow in 2022?", {"%"}),

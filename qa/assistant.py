@@ -67,6 +67,14 @@ class Evidence:
     content: list[str]  # subject terms (not intent words such as 目标, 多少)
     parts: dict[str, list[str]]  # each term's dictionary words, for partial credit
     scale: dict[str, float]  # how sure we are the question means each term
+    alts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other words for a term
+
+    def forms(self, term: str) -> tuple[str, ...]:
+        """A term and the other words the question's phrase may mean by it."""
+        return (term, *self.alts.get(term, ()))
+
+    def written_in(self, term: str, text: str) -> bool:
+        return any(f in text for f in self.forms(term))
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,7 @@ class Assistant:
             for p in bundle.passages
         }
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
+        self._titled = {p.id: self._titled_row(p) for p in bundle.passages if p.kind == "table_row"}
         self._corpus_text = "\n".join(d.text for d in bundle.documents.values()).lower()
         self.words = QuestionWords(segmenter, glossary, self._corpus_text)
         self._around = {
@@ -160,10 +169,10 @@ class Assistant:
         t_embed = time.perf_counter()
         qvec = self.encode_query(q.text)
         t_retrieve = time.perf_counter()
-        terms, scale = self._query_terms(q)
+        terms, scale, alts = self._query_terms(q)
         hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates))
         t_answer = time.perf_counter()
-        answer = self._answer(q, terms, scale, hits, top_k)
+        answer = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k)
         answer.id = id
         t1 = time.perf_counter()
         answer.timing_ms = {
@@ -174,34 +183,48 @@ class Assistant:
 
     # -------------------------------------------------------------- retrieval
 
-    def _query_terms(self, q: Query) -> tuple[list[str], dict[str, float]]:
-        """Chinese retrieval tokens (the question's own, or its glossary terms), and
-        how sure we are an English question means each one.
+    def _query_terms(self, q: Query) -> tuple[list[str], dict[str, float], dict[str, tuple[str, ...]]]:
+        """Chinese retrieval tokens (the question's own, or its glossary terms), how
+        sure we are an English question means each one, and the other words one
+        English phrase may mean by a term.
 
         A Chinese term that one English word stood for is a guess ("go up" → 占比,
         "land" → 土地) unless it names an indicator, place or organisation: such
         guesses weigh half and never prove absence. Phrases and names weigh fully.
+        Terms of one phrase with one head (合同引资, 协议引资 for "contracted
+        investment") are one subject said two ways: either one covers it.
         """
         scale: dict[str, float] = {}
+        alts: dict[str, tuple[str, ...]] = {}
         if q.lang == "zh":
             toks = self.words.terms(q.text)
         else:
-            found, _ = self.glossary.match_spans(q.text)
+            groups, _ = self.glossary.match_groups(q.text)
             toks = []
-            for zh, n_words in found:
-                sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")
-                # A term the report lacks, whose words it never says together
-                # (人均地区生产总值), stays whole: cut into words the report has (人均,
-                # 地区生产总值), its absence would be lost. 茶叶产量 is cut: the report
-                # says "茶叶、花椒产量" in one sentence.
-                parts = self.segment(zh)
-                whole = zh.lower() not in self._corpus_text and not self._said_together(parts)
-                for tok in ([zh] if whole else parts):
-                    toks.append(tok)
-                    scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
+            for zhs, n_words in groups:
+                for zh in zhs:
+                    first = next((r for r in alts if r in zhs and _same_head(r, zh)), None)
+                    if first is not None:
+                        alts[first] += (zh,)
+                        continue
+                    same = [o for o in zhs if o != zh and _same_head(o, zh)]
+                    sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")
+                    # A term the report lacks, whose words it never says together
+                    # (人均地区生产总值), stays whole: cut into words the report has (人均,
+                    # 地区生产总值), its absence would be lost. 茶叶产量 is cut: the report
+                    # says "茶叶、花椒产量" in one sentence. A term said two ways stays whole.
+                    parts = self.segment(zh)
+                    whole = bool(same) or (zh.lower() not in self._corpus_text
+                                           and not self._said_together(parts))
+                    if same:
+                        alts[zh] = ()
+                    for tok in ([zh] if whole else parts):
+                        toks.append(tok)
+                        scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
+            toks += [a for forms in alts.values() for a in forms]  # retrieval looks for all
             toks += list(q.numbers)
         years = {str(y) for y in q.years}
-        return [t for t in dict.fromkeys(toks) if t not in years], scale
+        return [t for t in dict.fromkeys(toks) if t not in years], scale, alts
 
     def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int) -> list[Hit]:
         """The top `n` passages; a comparison of two periods ("去年实际…今年目标")
@@ -242,12 +265,7 @@ class Assistant:
 
     # -------------------------------------------------------------- answering
 
-    def _answer(self, q: Query, terms: list[str], scale: dict[str, float], hits: list[Hit],
-                top_k: int) -> Answer:
-        # Only what the question is about counts as evidence; a question that names
-        # nothing but a year and "how many" has no subject the report could cover.
-        # Numbers steer retrieval (number_bonus) but are not what a question is about.
-        ev = self._evidence(terms, q.units, scale)
+    def _answer(self, q: Query, ev: Evidence, hits: list[Hit], top_k: int) -> Answer:
         cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
         reason = self._abstain_reason(q, ev, best)
@@ -270,8 +288,8 @@ class Assistant:
             # this sentence (重大项目 here, 重点项目 not: same head, two subjects): the
             # other side is where that subject is.
             here = best.hit.passage.text[best.span[0]:best.span[1]]
-            present = [t for t in ev.content if t in here]
-            missing = tuple(t for t in ev.content if len(t) > 2 and t not in here
+            present = [t for t in ev.content if ev.written_in(t, here)]
+            missing = tuple(t for t in ev.content if len(t) > 2 and not ev.written_in(t, here)
                             and any(o[-2:] == t[-2:] for o in present))
             second = self._second(q, best, cands, need=missing) if missing else None
         if second is not None:
@@ -288,15 +306,22 @@ class Assistant:
                    for p, span, figs in sources]
         return compose(q, sources, cited)
 
-    def _evidence(self, terms: list[str], units: AbstractSet[str],
-                  scale: dict[str, float]) -> Evidence:
+    def _evidence(self, terms: list[str], units: AbstractSet[str], scale: dict[str, float],
+                  alts: dict[str, tuple[str, ...]] | None = None) -> Evidence:
         """What a (part of a) question needs a passage to contain: its subject terms,
-        each with its dictionary words for partial credit."""
-        content = subject_terms(terms, units)
-        return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale)
+        each with its dictionary words for partial credit.
+
+        Only what the question is about counts; a question that names nothing but a
+        year and "how many" has no subject the report could cover. Numbers steer
+        retrieval (number_bonus) but are not what a question is about.
+        """
+        alts = alts or {}
+        other = {a for forms in alts.values() for a in forms}
+        content = subject_terms([t for t in terms if t not in other], units)
+        return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale, alts)
 
     def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
-        return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale).score
+        return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale, ev.alts).score
 
     def _candidates(self, q: Query, ev: Evidence, hit: Hit) -> list[Candidate]:
         p = hit.passage
@@ -312,6 +337,8 @@ class Assistant:
         prev_tokens: frozenset[str] = frozenset()
         for s, e, sent_tokens in self._sentences[p.id]:
             sent = p.text[s:e]
+            if p.kind == "table_row":  # a row says what it is with its table's title
+                sent, sent_tokens = self._titled[p.id]
             cov_sent = self._cover(ev, sent_tokens, sent)
             # A report names its subject in one sentence and gives the figure in the
             # next ("…页岩气…。全年产气5.4亿立方米"): the previous sentence counts too.
@@ -367,9 +394,17 @@ class Assistant:
         # What a figure counts is its label's head (11个老旧小区改造工程 counts 工程,
         # 改造老旧小区132个 counts 小区): a subject asked about that heads the label.
         head = any(f.label.endswith(t[-2:]) for t in ev.content if len(t) >= 3)
+        # "How many are there in total": 累计达到114家, not 新增12家 beside it.
+        added = q.asks_stock and bool(ADDED.search(around))
         score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
-                 + 0.2 * named + 0.1 * head)
+                 + 0.2 * named + 0.1 * head - 0.2 * added)
         return ScoredFigure(f, score, rel, period_ok, unit_ok)
+
+    def _titled_row(self, p: Passage) -> tuple[str, frozenset[str]]:
+        """A table row with its table's title (表3：2023年区级重点项目暂定安排)."""
+        title = next((part for part in p.section.split(" / ") if part.strip().startswith("表")), "")
+        text = f"{title} {p.text}"
+        return text, frozenset(self.segment(text))
 
     def _around_text(self, p: Passage, f: Figure) -> tuple[str, frozenset[str]]:
         around = f"{f.label} {self._clause_of(p, f)}"
@@ -404,8 +439,8 @@ class Assistant:
                 sub = analyse(text)
             except ValueError:  # a fragment with no words of its own
                 continue
-            terms, scale = self._query_terms(replace(sub, lang=q.lang))
-            ev = self._evidence(terms, sub.units, scale)
+            terms, scale, alts = self._query_terms(replace(sub, lang=q.lang))
+            ev = self._evidence(terms, sub.units, scale, alts)
             out.append((ev, sub.units, sub.period if sub.period_explicit else None))
         return out
 
@@ -533,12 +568,14 @@ class Assistant:
         unknown = [name for name in q.places if not self.glossary.match_spans(name)[0]]
         if unknown:
             return "place " + ", ".join(unknown)
+        named = {name: [zh for zh, _ in self.glossary.match_spans(name)[0]] for name in q.places}
         if not content:
             return "no terms"
         # An English word's one-word guess (ageing → 老龄化) is no proof of absence;
         # only terms the question surely means (phrases, names, indicators) are.
         missing = [t for t in self.absent_terms(content, whole=q.lang == "en")
-                   if ev.scale.get(t, 1.0) >= 1.0]
+                   if ev.scale.get(t, 1.0) >= 1.0
+                   and len(self.absent_terms(list(ev.forms(t)), whole=True)) == len(ev.forms(t))]
         if missing and best is not None and q.lang == "zh":  # unless said in other words
             s, e = best.span
             sentence = best.hit.passage.text[s:e]
@@ -552,7 +589,8 @@ class Assistant:
         # "services' share of GDP") is nowhere in the passage or its heading.
         if best.coverage < self.settings.anchor_coverage:
             text = best.hit.passage.indexed_text().lower()
-            if any(self.glossary.kind_of(t) == "indicator" and t not in text for t in content):
+            if any(self.glossary.kind_of(t) == "indicator" and not ev.written_in(t, text)
+                   for t in content):
                 return "low coverage"
         if q.asks_person and not PERSON_MARKERS.search(best.hit.passage.text[slice(*best.span)]):
             return "no person"  # plans name tasks and units, rarely people
@@ -563,6 +601,7 @@ class Assistant:
         # For a figure, the place must be in its own sentence, not elsewhere in the passage.
         where = p.text[best.span[0]:best.span[1]] if q.wants_number else p.text
         elsewhere = [t for t in places if not _written_in(t, where)]
+        elsewhere += [zh[0] for zh in named.values() if not any(_written_in(z, where) for z in zh)]
         if elsewhere:
             return "place " + self._names(q, elsewhere)
         if q.wants_number:
@@ -578,6 +617,9 @@ class Assistant:
             if (q.counters and not q.asks and top.figure.unit
                     and not self._unit_matches(top.figure, q.counters)):
                 return "no figure"  # 几所高校 is not answered by 2.8万人
+            if (HOW_MANY_EN.search(q.text) and not q.asks and not q.compare
+                    and top.figure.unit == "%" and "%" not in q.units):
+                return "no figure"  # "How many hogs" is not answered by 增长4%
             if q.asks_stock and ADDED.search(self._around[(p.id, top.figure.start)][0]):
                 return "no figure"  # "一共有多少家金融机构" is not "新增金融机构3家"
         return None
@@ -624,6 +666,9 @@ class Assistant:
         return c.start <= f.start < f.end <= c.end and doc[f.start:f.end] == f.text
 
 
+# "How many <things>": a count, never a percentage.
+HOW_MANY_EN = re.compile(r"\bhow many\b(?! per ?cent| percentage)", re.I)
+
 # Words that ask for a target: no help in finding a result.
 TARGET_WORDS = frozenset({"目标", "预期", "预期目标", "力争"})
 
@@ -632,6 +677,11 @@ ADDED = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创�
 
 # Words that come with a person's name in Chinese official texts.
 PERSON_MARKERS = re.compile(r"同志|先生|女士|书记|区长|市长|主任|局长|冠军|获得者")
+
+
+def _same_head(a: str, b: str) -> bool:
+    """Two terms of one kind: 合同引资 and 协议引资, 华贸中心 and 华茂中心."""
+    return a != b and min(len(a), len(b)) >= 3 and a[-2:] == b[-2:]
 
 
 def _written_in(name: str, text: str) -> bool:

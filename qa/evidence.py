@@ -83,11 +83,13 @@ PART_CREDIT = 0.6  # a term found only through its parts (进出口总额 → �
 
 def coverage(terms: Sequence[str], tokens: Set[str], weights: TermWeights,
              text: str = "", parts: Mapping[str, Sequence[str]] | None = None,
-             scale: Mapping[str, float] | None = None) -> Coverage:
+             scale: Mapping[str, float] | None = None,
+             alts: Mapping[str, Sequence[str]] | None = None) -> Coverage:
     """Share of the terms' weight found among `tokens` (or as substrings of `text`).
 
     A term absent as a whole earns partial credit for its `parts` that are present.
     `scale` multiplies a term's weight (how sure we are the question means it).
+    `alts`: other words for a term (协议引资 for 合同引资); any one of them covers it.
     """
     if not terms:
         return Coverage(0.0, (), ())
@@ -96,7 +98,8 @@ def coverage(terms: Sequence[str], tokens: Set[str], weights: TermWeights,
     for t in dict.fromkeys(terms):
         w = weights.weight(t) * (scale.get(t, 1.0) if scale else 1.0)
         total += w
-        if t in tokens or (text and t in text):
+        forms = (t, *alts.get(t, ())) if alts else (t,)
+        if any(f in tokens or (text and f in text) for f in forms):
             got += w
             matched.append(t)
             continue

@@ -164,24 +164,50 @@ class Glossary:
 
     def match_spans(self, question_en: str) -> tuple[list[tuple[str, int]], list[str]]:
         """Like `match`, with how many English words each Chinese term stood for."""
+        groups, unmatched = self.match_groups(question_en)
+        return [(z, n) for zh, n in groups for z in zh], unmatched
+
+    def match_groups(self, question_en: str) -> tuple[list[tuple[list[str], int]], list[str]]:
+        """Like `match_spans`, one entry per English phrase: the Chinese terms it
+        stands for ("contracted investment" → 合同引资, 协议引资) and its length."""
         words = normalise_en(question_en)
-        out: list[tuple[str, int]] = []
+        out: list[tuple[list[str], int]] = []
         unmatched: list[str] = []
         i = 0
         while i < len(words):
+            shared = self._coordinated(words, i)
+            whole = next((n for n in range(min(self._max_words, len(words) - i), 0, -1)
+                          if tuple(words[i : i + n]) in self._by_key), 0)
+            if shared and whole < 2 + shared[0][1]:  # unless one entry says it all
+                out += shared
+                i += 2 + shared[0][1]
+                continue
             for n in range(min(self._max_words, len(words) - i), 0, -1):
                 zh = self._by_key.get(tuple(words[i : i + n]))
                 if zh:
-                    out += [(z, n) for z in zh]
+                    out.append((list(zh), n))
                     i += n
                     break
             else:
                 if _CJK.match(words[i]):
-                    out.append((words[i], 1))
+                    out.append(([words[i]], 1))
                 else:
                     unmatched.append(words[i])
                 i += 1
         return out, unmatched
+
+    def _coordinated(self, words: list[str], i: int) -> list[tuple[list[str], int]]:
+        """"urban and rural per capita disposable income": two terms that share their
+        words after the second ("urban … income", "rural … income"), longest first."""
+        if i + 3 >= len(words) or words[i + 1] not in ("and", "or", "versus", "vs"):
+            return []
+        a, b = words[i], words[i + 2]
+        for n in range(min(self._max_words - 1, len(words) - i - 3), 0, -1):
+            tail = tuple(words[i + 3 : i + 3 + n])
+            za, zb = self._by_key.get((a, *tail)), self._by_key.get((b, *tail))
+            if za and zb and za != zb:
+                return [(list(za), n + 1), (list(zb), n + 1)]
+        return []
 
     def label_en(self, label_zh: str) -> str:
         """The English for the longest glossary term inside a Chinese label, "" if none.

@@ -176,7 +176,7 @@ _COUNTERS = ("人次", "场次", "头", "辆", "所", "家", "户", "座", "条"
 _ASKED_COUNTER = re.compile(
     r"(?:多少|几)(?:万亿|亿|万|千|百)?(" + "|".join(sorted(_COUNTERS, key=len, reverse=True)) + ")")
 # Counters that name the same kind of thing.
-COUNTER_KINDS = {"人次": "人", "名": "人", "位": "人"}
+COUNTER_KINDS = {"人次": "人", "名": "人", "位": "人", "方": "立方米"}
 _UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|percent|percentage|change|changed|"
                         r"intensity|share|proportion|decline|declined|fell|fall|faster|slower|"
                         r"expand|expanded|expansion)\b|%"),
@@ -204,6 +204,8 @@ _ASKED_COUNTER_EN = (
     ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
     ("户", r"\bhow many (?:\w+ )?households\b"),
     ("辆", r"\bhow many (?:\w+ )?(?:vehicles|cars|buses|trucks)\b"),
+    ("头", r"\bhow many (?:\w+ )?(?:hogs|pigs|cattle|head)\b"),
+    ("立方米", r"\b(?:how many|in) (?:\w+ )?cubic met(?:re|er)s\b"),
     ("人", r"\bhow many (?:\w+ )?(?:people|persons|residents|workers|passengers|visitors|tourists|"
           r"employees|patients|students|graduates|pupils)\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b|"
@@ -269,13 +271,22 @@ _NAMED_PLACE_EN = re.compile(
 _THIS_PLACE = frozenset({"yongchuan", "chongqing"})
 
 
+# Chongqing as the subject ("Chongqing's GDP", "Chongqing as a whole"): the
+# municipality, of which the report gives Yongchuan's figures.
+_CITY_EN = re.compile(r"\bChongqing['’]s\b|\bChongqing (?:as a whole|overall|municipality)\b|"
+                      r"\b(?:whole|all) of Chongqing\b|\bChongqing Municipality\b", re.I)
+
+
 def named_places(q: str, lang: str) -> tuple[str, ...]:
     """Places an English question names as "<Name> District/County/City" other than
-    Yongchuan or Chongqing ("Qijiang District's GDP")."""
+    Yongchuan or Chongqing ("Qijiang District's GDP"), and Chongqing when it is what
+    the question is about ("Chongqing's GDP") rather than where Yongchuan is."""
     if lang != "en":
         return ()
-    return tuple(m.group(1) for m in _NAMED_PLACE_EN.finditer(q)
-                 if m.group(1).lower() not in _THIS_PLACE)
+    names = [m.group(1) for m in _NAMED_PLACE_EN.finditer(q) if m.group(1).lower() not in _THIS_PLACE]
+    if _CITY_EN.search(q) and not re.search(r"\bYongchuan\b", q, re.I):
+        names.append("Chongqing")
+    return tuple(names)
 
 
 # A target named in a comparison ("去年定的目标", "the 2023 goal"); counted, it says

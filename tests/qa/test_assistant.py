@@ -218,3 +218,33 @@ def test_a_result_is_found_without_the_targets_words(assistant, question: str) -
 def test_how_many_vehicles_is_not_answered_by_another_count(assistant) -> None:  # noqa: ANN001
     d = assistant.ask("How many vehicles were produced in Yongchuan in 2022?").to_dict()
     assert d["abstained"], d["answer"]
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    # one English phrase, two Chinese words (合同引资 / 协议引资): either one covers it
+    ("What contracted investment target has Yongchuan set for 2023?", "1000亿元以上"),
+    # "in total": 累计达到114家, not 新增12家 beside it
+    ("How many municipal-or-higher R&D platforms does Yongchuan have altogether?", "114家"),
+    # a table row says what it is with its table's title (表3：…区级重点项目…)
+    ("What annual investment is planned for the tourism category in Table 3?", "2.2"),
+    ("How much tax payment did companies defer in 2022?", "5.5亿元"),
+])
+def test_english_wording(assistant, question: str, figure: str) -> None:  # noqa: ANN001
+    d = assistant.ask(question).to_dict()
+    _check_offsets(d)
+    assert not d["abstained"] and d["figures"][0]["text"] == figure, d["answer"]
+
+
+def test_urban_and_rural_are_two_subjects(assistant) -> None:  # noqa: ANN001
+    d = assistant.ask("Compare urban and rural per capita disposable income growth in 2022.").to_dict()
+    _check_offsets(d)
+    assert {"4.3%", "5.7%"} <= {f["text"] for f in d["figures"]}
+
+
+@pytest.mark.parametrize("question", [
+    "What is Chongqing's GDP growth target for 2023?",  # the municipality, not Yongchuan
+    "How many pigs did Yongchuan sell for slaughter in 2022?",  # only 增长4% is given
+])
+def test_abstains_on_near_misses(assistant, question: str) -> None:  # noqa: ANN001
+    d = assistant.ask(question).to_dict()
+    assert d["abstained"], d["answer"]

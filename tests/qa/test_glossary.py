@@ -305,6 +305,21 @@ def test_a_small_glossary() -> None:
     assert g.userdict_lines() == ["粮食产量 20000 n"]
 
 
+def test_coordinated_terms_share_their_words() -> None:
+    entries = [Entry("urban per capita income", "城镇居民人均可支配收入", "indicator"),
+               Entry("rural per capita income", "农村居民人均可支配收入", "indicator")]
+    groups, _ = Glossary(entries).match_groups("Urban and rural per-capita income in 2022")
+    assert groups[:2] == [(["城镇居民人均可支配收入"], 4), (["农村居民人均可支配收入"], 4)]
+    # One entry that says it all is kept whole.
+    whole = Glossary([*entries, Entry("urban and rural per capita income", "城乡居民收入", "indicator")])
+    assert whole.to_zh_terms("urban and rural per capita income") == ["城乡居民收入"]
+
+
+def test_one_phrase_may_stand_for_two_terms(gloss: Glossary) -> None:
+    groups, _ = gloss.match_groups("contracted investment")
+    assert groups == [(["合同引资", "协议引资"], 2)]
+
+
 # --- the jieba user dictionary -----------------------------------------------------------
 
 

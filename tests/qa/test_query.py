@@ -52,6 +52,8 @@ def test_periods_of_a_comparison(question: str, periods: set) -> None:
     ("2022年开展技能培训多少人次？", {"人"}),  # 人次 counts people
     ("How many tonnes of tea were produced in 2022?", {"吨"}),
     ("How many electric vehicles were sold in 2022?", {"辆"}),
+    ("How many hogs were slaughtered in 2022?", {"头"}),
+    ("What is the shale gas output target in cubic metres?", {"立方米"}),
     ("By what percentage did foreign investment grow?", {"%"}),
     ("How much did Yongchuan spend on R&D in yuan?", {"元"}),
     ("By how much did services trade grow in 2022?", {"%"}),
@@ -107,3 +109,14 @@ def test_whose_is_not_who() -> None:
 def test_growth_of_sales_asks_for_a_rate_not_money() -> None:
     assert "元" not in analyse("How did retail sales growth in 2022 compare with the 2023 target?").units
     assert "元" in analyse("How much did retail sales total in 2022?").units
+
+
+@pytest.mark.parametrize(("question", "places"), [
+    ("What was Chongqing's GDP growth in 2022?", ("Chongqing",)),
+    ("How fast did Chongqing as a whole grow?", ("Chongqing",)),
+    ("What was Qijiang District's GDP?", ("Qijiang",)),
+    ("What was Yongchuan's GDP, the fastest in Chongqing's west?", ()),
+    ("What is the GDP of Yongchuan District, Chongqing?", ()),
+])
+def test_places_a_question_is_about(question: str, places: tuple) -> None:
+    assert analyse(question).places == places

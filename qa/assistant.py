@@ -48,6 +48,7 @@ class Settings:
     period_bonus: float = 0.15  # passage (or a table cell) of the period asked about
     number_bonus: float = 0.2  # a number in the question appears in the passage
     candidates: int = 16  # passages whose sentences compete for the answer
+    rows_per_table: int = 6  # of one table among the candidates, at most (4 to 8 measured alike)
     # Weighted share of the question's terms the answering sentence must hold.
     # Swept on tune, tune2, tune3, tune4, holdout3 (after its one blind run) and dev,
     # 694 questions (accuracy / abstention recall / false abstention):
@@ -229,14 +230,15 @@ class Assistant:
     def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int) -> list[Hit]:
         """The top `n` passages; a comparison of two periods ("去年实际…今年目标")
         gets the top `n` of each, so one period's passages cannot crowd out the other's."""
+        rows = self.settings.rows_per_table
         if not (q.compare and len(q.periods) >= 2):
-            return top_hits(self.bundle, self._scores(q, qvec, terms), n, "hybrid")
+            return top_hits(self.bundle, self._scores(q, qvec, terms), n, "hybrid", rows)
         best: dict[str, Hit] = {}
         for period in sorted(q.periods):
             # The result's side does not look for the target's words (目标, 力争).
             words = terms if period.endswith("target") else [t for t in terms if t not in TARGET_WORDS]
             scores = self._scores(replace(q, periods=frozenset({period})), qvec, words)
-            for h in top_hits(self.bundle, scores, n, "hybrid"):
+            for h in top_hits(self.bundle, scores, n, "hybrid", rows):
                 if h.passage.id not in best or h.score > best[h.passage.id].score:
                     best[h.passage.id] = h
         return sorted(best.values(), key=lambda h: -h.score)

@@ -106,7 +106,26 @@ def dense_normalise(sims: np.ndarray) -> np.ndarray:
     return (sims - lo) / (hi - lo) if hi > lo else np.zeros_like(sims)
 
 
-def top_hits(bundle: IndexBundle, scores: np.ndarray, top_k: int, source: str) -> list[Hit]:
-    """The `top_k` passages by score, ties in index order."""
-    order = np.argsort(-scores, kind="stable")[:top_k]
-    return [Hit(bundle.passages[int(i)], float(scores[i]), source) for i in order]
+def top_hits(bundle: IndexBundle, scores: np.ndarray, top_k: int, source: str,
+             rows_per_table: int | None = None) -> list[Hit]:
+    """The `top_k` passages by score, ties in index order.
+
+    `rows_per_table`: at most this many rows of one table. A question about a
+    table's subject ("区级重点项目") matches its title in every row; seventeen rows
+    must not crowd out the sentence that gives the total.
+    """
+    order = np.argsort(-scores, kind="stable")
+    if rows_per_table is None:
+        return [Hit(bundle.passages[int(i)], float(scores[i]), source) for i in order[:top_k]]
+    out: list[Hit] = []
+    per_table: dict[str, int] = {}
+    for i in order:
+        p = bundle.passages[int(i)]
+        if p.kind == "table_row":
+            per_table[p.section] = per_table.get(p.section, 0) + 1
+            if per_table[p.section] > rows_per_table:
+                continue
+        out.append(Hit(p, float(scores[i]), source))
+        if len(out) == top_k:
+            break
+    return out

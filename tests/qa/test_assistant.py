@@ -248,3 +248,10 @@ def test_urban_and_rural_are_two_subjects(assistant) -> None:  # noqa: ANN001
 def test_abstains_on_near_misses(assistant, question: str) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()
     assert d["abstained"], d["answer"]
+
+
+def test_a_tables_rows_do_not_crowd_out_the_total(assistant) -> None:  # noqa: ANN001
+    # Every row of 表3 matches "区级重点项目" through its title; the total is in the text.
+    d = assistant.ask("How many district-level key projects are planned for 2023?").to_dict()
+    _check_offsets(d)
+    assert d["figures"][0]["text"] == "150个"

@@ -20,7 +20,7 @@ from index.embed import Embedder
 from index.segment import Segmenter
 from index.store import IndexBundle, load_index
 from qa.colloquial import QuestionWords, shares_characters
-from qa.compose import row_label, abstention, clause, compose
+from qa.compose import MAX_QUOTE, abstention, clause, compose, row_label
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.units import COUNT_UNITS
@@ -85,6 +85,7 @@ class ScoredFigure:
     relevance: float  # share of the question's terms in the figure's label and clause
     period_ok: bool
     unit_ok: bool
+    own: float = 0.0  # the same in its label and clause alone, not the rest of its sentence
 
 
 @dataclass
@@ -274,8 +275,8 @@ class Assistant:
         if reason is not None or best is None:
             return abstention(q, reason or "no passage", self._citations(hits, top_k, [best], cands))
         chosen = self._chosen(q, best, self._ask_evidence(q))
-        if not q.wants_number:  # a figure only if it is about what was asked
-            chosen = [sf for sf in chosen if sf.relevance >= self.settings.min_figure_relevance]
+        if not q.wants_number:  # a figure only if it is about what was asked, in its own clause
+            chosen = [sf for sf in chosen if sf.own >= self.settings.min_figure_relevance]
         if q.compare and len(q.periods) >= 2:
             chosen = self._each_period(q, best, chosen)
         # A comparison whose sides are not both in the answering sentence or row takes
@@ -306,7 +307,29 @@ class Assistant:
                 sources.append((c.hit.passage, c.span, [replace(sf.figure, citation=n) for sf in scored]))
         sources = [(p, span, [f for f in figs if self._faithful(f, cited[f.citation])])
                    for p, span, figs in sources]
+        if not sources[0][2]:  # words answer: quote the part of a long sentence that does
+            p, span, _ = sources[0]
+            sources[0] = (p, self._focus(ev, p, span), [])
         return compose(q, sources, cited)
+
+    def _focus(self, ev: Evidence, p: Passage, span: tuple[int, int]) -> tuple[int, int]:
+        """The clauses of a long sentence around the one that covers the question best,
+        as many as a quote holds (offsets relative to the passage)."""
+        s, e = span
+        if e - s <= MAX_QUOTE:
+            return span
+        cuts = [s] + [m.end() for m in _CLAUSE_END.finditer(p.text, s, e)] + [e]
+        clauses = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+        covers = [self._cover(ev, frozenset(self.segment(p.text[a:b])), p.text[a:b]) for a, b in clauses]
+        i = j = max(range(len(clauses)), key=lambda k: (covers[k], -k))
+        while True:  # grow towards the better-covered neighbour while the quote fits
+            options = [k for k in (i - 1, j + 1) if 0 <= k < len(clauses)
+                       and clauses[max(j, k)][1] - clauses[min(i, k)][0] <= MAX_QUOTE]
+            if not options:
+                break
+            k = max(options, key=lambda k: covers[k])
+            i, j = min(i, k), max(j, k)
+        return clauses[i][0], clauses[j][1]
 
     def _evidence(self, terms: list[str], units: AbstractSet[str], scale: dict[str, float],
                   alts: dict[str, tuple[str, ...]] | None = None) -> Evidence:
@@ -384,7 +407,7 @@ class Assistant:
         """How well a figure answers: its label and clause against the question
         (the clause counts most; the rest of its sentence can name the subject)."""
         around, tokens = self._around[(p.id, f.start)]
-        rel = self._cover(ev, tokens, around)
+        own = rel = self._cover(ev, tokens, around)
         rel = max(rel, 0.5 * rel + 0.5 * sentence_cov)
         period_ok = f.period == q.period
         unit_ok = self._unit_matches(f, q.units)
@@ -400,7 +423,7 @@ class Assistant:
         added = q.asks_stock and bool(ADDED.search(around))
         score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
                  + 0.2 * named + 0.1 * head - 0.2 * added)
-        return ScoredFigure(f, score, rel, period_ok, unit_ok)
+        return ScoredFigure(f, score, rel, period_ok, unit_ok, own)
 
     def _titled_row(self, p: Passage) -> tuple[str, frozenset[str]]:
         """A table row with its table's title (表3：2023年区级重点项目暂定安排)."""
@@ -667,6 +690,9 @@ class Assistant:
         doc = self.bundle.documents[c.doc_id].text
         return c.start <= f.start < f.end <= c.end and doc[f.start:f.end] == f.text
 
+
+# Where a sentence's clauses end.
+_CLAUSE_END = re.compile(r"[，,；;：:]")
 
 # "How many <things>": a count, never a percentage.
 HOW_MANY_EN = re.compile(r"\bhow many\b(?! per ?cent| percentage)", re.I)

@@ -255,3 +255,18 @@ def test_a_tables_rows_do_not_crowd_out_the_total(assistant) -> None:  # noqa: A
     d = assistant.ask("How many district-level key projects are planned for 2023?").to_dict()
     _check_offsets(d)
     assert d["figures"][0]["text"] == "150个"
+
+
+def test_a_figure_beside_the_answer_is_not_the_answer(assistant) -> None:  # noqa: ANN001
+    # "建设3-5个乡情陈列馆…，积极创建国家一级图书馆": 3-5个 is about something else.
+    d = assistant.ask("What national library status does Yongchuan want in 2023?").to_dict()
+    _check_offsets(d)
+    assert not d["abstained"] and d["figures"] == [] and "国家一级图书馆" in d["answer"]
+
+
+def test_a_long_sentence_is_quoted_where_it_answers(assistant) -> None:  # noqa: ANN001
+    # The sentence runs to 200+ characters; the items asked for are at its end.
+    d = assistant.ask("2023年要建成投用哪些能源项目？").to_dict()
+    _check_offsets(d)
+    quote = d["answer"].split("“")[1].split("”")[0]
+    assert "永川燃机热电联产" in quote and len(quote) <= 160

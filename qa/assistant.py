@@ -378,7 +378,7 @@ class Assistant:
                 continue
             figs = [f for f in figs_all if p.start + s <= f.start and f.end <= p.start + e]
             scored = sorted((self._score_figure(q, ev, p, f, cov) for f in figs),
-                            key=lambda sf: (-sf.score, sf.figure.start))
+                            key=lambda sf: (-sf.score, -sf.own, sf.figure.start))
             if q.counters and scored:
                 # "What growth rate is shown for X": X's figure in the unit asked comes
                 # first, if it is about X as much as the best one (not another subject's).
@@ -392,6 +392,8 @@ class Assistant:
                          + 0.15 * top.period_ok + 0.1 * top.unit_ok + named)
                 if q.period_explicit and not q.compare and not top.period_ok:
                     score -= 0.5  # a figure of another year is the worst answer
+                if q.counters and not q.asks and not self._unit_matches(top.figure, q.counters):
+                    score -= 0.1  # "how many workers" is not answered by 5个 platforms
             elif q.wants_number:  # a sentence without figures cannot answer "how many"
                 score = 0.4 * cov + 0.2 * hit.score - 0.3
             else:

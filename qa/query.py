@@ -200,19 +200,19 @@ def unit_hints(q: str, lang: str) -> frozenset[str]:
 
 
 _ASKED_COUNTER_EN = (
-    ("吨", r"\bhow many (?:\w+ )?(?:tonnes|tons)\b"), ("亩", r"\bhow many (?:\w+ )?mu\b"),
-    ("公里", r"\bhow many (?:\w+ )?(?:kilometres|kilometers|km)\b"),
-    ("户", r"\bhow many (?:\w+ )?households\b"),
-    ("辆", r"\bhow many (?:\w+ )?(?:vehicles|cars|buses|trucks)\b"),
-    ("头", r"\bhow many (?:\w+ )?(?:hogs|pigs|cattle|head)\b"),
+    ("吨", r"\bhow many (?:\w+ ){0,3}(?:tonnes|tons)\b"), ("亩", r"\bhow many (?:\w+ ){0,3}mu\b"),
+    ("公里", r"\bhow many (?:\w+ ){0,3}(?:kilometres|kilometers|km)\b"),
+    ("户", r"\bhow many (?:\w+ ){0,3}households\b"),
+    ("辆", r"\bhow many (?:\w+ ){0,3}(?:vehicles|cars|buses|trucks)\b"),
+    ("头", r"\bhow many (?:\w+ ){0,3}(?:hogs|pigs|cattle|head)\b"),
     ("立方米", r"\b(?:how many|in) (?:\w+ )?cubic met(?:re|er)s\b"),
-    ("人", r"\bhow many (?:\w+ )?(?:people|persons|residents|workers|passengers|visitors|tourists|"
+    ("人", r"\bhow many (?:\w+ ){0,3}(?:people|persons|residents|workers|passengers|visitors|tourists|"
           r"employees|patients|students|graduates|pupils)\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b|"
           r"\bby how much\b.*\b(?:grow|grew|rise|rose|increase|increased|expand|expanded)\b|"
           r"\bhow fast\b|\bgrowth rate\b|\byear[- ]on[- ]year\b"),
     ("元", r"\bhow much money\b|\bin yuan\b|\(yuan\)|\bin absolute terms\b|"
-           r"\bhow many (?:\w+ )?(?:billion |million |hundred million |ten thousand )?yuan\b"),
+           r"\bhow many (?:\w+ ){0,3}(?:billion |million |hundred million |ten thousand )?yuan\b"),
 )
 
 

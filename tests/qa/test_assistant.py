@@ -270,3 +270,10 @@ def test_a_long_sentence_is_quoted_where_it_answers(assistant) -> None:  # noqa:
     _check_offsets(d)
     quote = d["answer"].split("“")[1].split("”")[0]
     assert "永川燃机热电联产" in quote and len(quote) <= 160
+
+
+def test_the_unit_asked_for_chooses_the_sentence(assistant) -> None:  # noqa: ANN001
+    # "人才培养平台5个以上" covers the words as well; "how many workers" asks for 人.
+    d = assistant.ask("How many highly skilled workers is Yongchuan aiming to attract or train this year?").to_dict()
+    _check_offsets(d)
+    assert "500人" in {f["text"] for f in d["figures"]}, d["answer"]

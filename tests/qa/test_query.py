@@ -53,6 +53,7 @@ def test_periods_of_a_comparison(question: str, periods: set) -> None:
     ("How many tonnes of tea were produced in 2022?", {"吨"}),
     ("How many electric vehicles were sold in 2022?", {"辆"}),
     ("How many hogs were slaughtered in 2022?", {"头"}),
+    ("How many highly skilled workers will be trained in 2023?", {"人"}),  # words between
     ("What is the shale gas output target in cubic metres?", {"立方米"}),
     ("By what percentage did foreign investment grow?", {"%"}),
     ("How much did Yongchuan spend on R&D in yuan?", {"元"}),

@@ -58,6 +58,8 @@ class Settings:
     # Below this coverage, every indicator the question names must be in the passage.
     anchor_coverage: float = 0.6
     min_figure_relevance: float = 0.3  # share of them around the figure stated
+    # ... in the figure's own clause and those before it (0.1 and 0.2 measured alike)
+    min_clause_relevance: float = 0.1
     max_figures: int = 3
 
 
@@ -69,6 +71,7 @@ class Evidence:
     parts: dict[str, list[str]]  # each term's dictionary words, for partial credit
     scale: dict[str, float]  # how sure we are the question means each term
     alts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other words for a term
+    asked: frozenset[str] = frozenset()  # its intent words (计划, 目标): a table column's
 
     def forms(self, term: str) -> tuple[str, ...]:
         """A term and the other words the question's phrase may mean by it."""
@@ -343,7 +346,8 @@ class Assistant:
         alts = alts or {}
         other = {a for forms in alts.values() for a in forms}
         content = subject_terms([t for t in terms if t not in other], units)
-        return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale, alts)
+        asked = frozenset(t for t in terms if t in INTENT_TERMS and len(t) >= 2)
+        return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale, alts, asked)
 
     def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
         return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale, ev.alts).score
@@ -423,8 +427,11 @@ class Assistant:
         head = any(f.label.endswith(t[-2:]) for t in ev.content if len(t) >= 3)
         # "How many are there in total": 累计达到114家, not 新增12家 beside it.
         added = q.asks_stock and bool(ADDED.search(around))
+        # "How much is planned for 2023": the 年度计划投资 column, not 总投资 beside it.
+        cell = next((c for c in p.cells if c.start <= f.start < c.end), None) if p.cells else None
+        column = cell is not None and any(t in cell.header for t in ev.asked)
         score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
-                 + 0.2 * named + 0.1 * head - 0.2 * added)
+                 + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column)
         return ScoredFigure(f, score, rel, period_ok, unit_ok, own)
 
     def _titled_row(self, p: Passage) -> tuple[str, frozenset[str]]:
@@ -437,10 +444,24 @@ class Assistant:
         around = f"{f.label} {self._clause_of(p, f)}"
         return around, frozenset(self.segment(around))
 
+    def _lead_cover(self, ev: Evidence, p: Passage, f: Figure) -> float:
+        """How well a figure's clause, with the clauses before it back to the previous
+        figure, covers the question ("…页岩气增产扩能，全年产气5.4亿立方米")."""
+        lo, _ = clause(p.text, 0, len(p.text), [f], p.start)
+        prev = [g for g in self._figures[p.id] if g.end - p.start <= lo]
+        if prev and len(p.text[lo:f.start - p.start]) <= 3:  # "…5.4亿立方米，增长56.2%"
+            lo, _ = clause(p.text, 0, len(p.text), [prev[-1]], p.start)
+        before = [g.end - p.start for g in self._figures[p.id] if g.end - p.start <= lo]
+        start = max(before, default=0)
+        stop = max((m.end() for m in _SENTENCE_STOP.finditer(p.text, 0, lo)), default=0)
+        around, _ = self._around[(p.id, f.start)]
+        text = p.text[max(start, stop):lo] + " " + around
+        return self._cover(ev, frozenset(self.segment(text)), text)
+
     def _is_share(self, p: Passage, f: Figure) -> bool:
         """A share or proportion: its kind says so, or its clause does (占比, 比重)."""
         around, _ = self._around[(p.id, f.start)]
-        return f.kind in ("share", "ratio") or any(w in around for w in ("占比", "比重", "占"))
+        return f.kind in ("share", "ratio") or any(w in around for w in ("占比", "比重", "占", "强度"))
 
     @staticmethod
     def _unit_matches(f: Figure, units: AbstractSet[str]) -> bool:
@@ -637,6 +658,9 @@ class Assistant:
             top = best.scored[0]
             if top.relevance < self.settings.min_figure_relevance:
                 return "no figure"
+            floor = self.settings.min_clause_relevance
+            if top.own < floor and self._lead_cover(ev, p, top.figure) < floor:
+                return "no figure"  # the sentence is on topic, the figure's clause is not
             if q.period_explicit and not q.compare and not top.period_ok:
                 return f"period {q.period}"
             if q.asks_share and not self._is_share(best.hit.passage, top.figure):
@@ -692,6 +716,9 @@ class Assistant:
         doc = self.bundle.documents[c.doc_id].text
         return c.start <= f.start < f.end <= c.end and doc[f.start:f.end] == f.text
 
+
+# Where a sentence ends.
+_SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
 
 # Where a sentence's clauses end.
 _CLAUSE_END = re.compile(r"[，,；;：:]")

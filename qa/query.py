@@ -57,7 +57,8 @@ _COMPARE_ZH = re.compile(r"分别|相比|对比|比较|哪个更|谁更|哪一�
                          r"各(?:是|为|自|有|涨|增|达|多少)")
 _COMPARE_EN = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|both|respectively|"
                          r"difference|faster|slower|higher|lower|more than|less than|against|"
-                         r"meet|met|achieve|achieved|actual|actually|bigger|smaller|larger|greater|"
+                         r"meet|met|achieve|achieved|actual(?! use)|actually(?! (?:utili[sz]ed|used|put|paid))|"
+                         r"bigger|smaller|larger|greater|"
                          r"exceed|exceeded|beat|stack up|outpace|outpaced)\b|"
                          r"\b(which|who)\b.*\b(more|less|fewer|most|least)\b|\bbetween\b.+\band\b",
                          re.I)
@@ -206,7 +207,7 @@ _ASKED_COUNTER_EN = (
     ("辆", r"\bhow many (?:\w+ ){0,3}(?:vehicles|cars|buses|trucks)\b"),
     ("头", r"\bhow many (?:\w+ ){0,3}(?:hogs|pigs|cattle|head)\b"),
     ("立方米", r"\b(?:how many|in) (?:\w+ )?cubic met(?:re|er)s\b"),
-    ("人", r"\bhow many (?:\w+ ){0,3}(?:people|persons|residents|workers|passengers|visitors|tourists|"
+    ("人", r"\bhow many (?:\w+ ){0,3}(?:people|persons|residents|workers|passengers|visitors|tourists|visits|"
           r"employees|patients|students|graduates|pupils)\b"),
     ("%", r"\b(?:by )?what percentage\b|\bhow many per ?cent\b|\bwhat (?:growth )?rate\b|"
           r"\bby how much\b.*\b(?:grow|grew|rise|rose|increase|increased|expand|expanded)\b|"
@@ -241,7 +242,8 @@ def sub_asks(q: str, lang: str) -> tuple[str, ...]:
 
 # Words that ask for what actually happened. The report was written early in 2023:
 # a 2023 result is a period it cannot have.
-_ACTUAL = re.compile(r"实际|\b(actual|actually|really|achieved|turned out)\b", re.I)
+_ACTUAL = re.compile(r"实际(?!利用|使用)|\b(actual(?! use)|actually(?! (?:utili[sz]ed|used|put|paid))|"
+                     r"really|achieved|turned out)\b", re.I)
 
 
 _PAST_EN = re.compile(r"\b(was|were|did)\b", re.I)
@@ -347,7 +349,8 @@ def analyse(question: str) -> Query:
             periods |= {question_period(q, lang, (y,)) for y in years if y in REPORT_YEARS}
     share = bool(re.search(r"占比|比重|所占|份额|\b(share|proportion|percentage of|per cent of)\b",
                            q, re.I))
-    person = bool(re.search(r"^\W*(who|whom)\b|\bname of the (person|official|head)\b|"
+    person = bool(re.search(r"^\W*(who|whom)\b(?!.*\b(eligible|entitled|qualif\w*|benefit\w*|covered)\b)|"
+                            r"\bname of the (person|official|head)\b|"
                             r"是谁|谁是|姓名|名字", q, re.I))
     counters = asked_counters(q, lang)
     return Query(q, lang, years, period, frozenset(periods), out, numbers,

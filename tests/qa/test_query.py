@@ -121,3 +121,14 @@ def test_growth_of_sales_asks_for_a_rate_not_money() -> None:
 ])
 def test_places_a_question_is_about(question: str, places: tuple) -> None:
     assert analyse(question).places == places
+
+
+def test_actually_utilised_names_an_indicator() -> None:
+    q = analyse("What is the 2023 target for actually utilized foreign investment?")
+    assert not q.compare and q.period == "2023-target"
+    assert analyse("Did Yongchuan actually meet its 2022 GDP target?").compare
+
+
+def test_who_is_eligible_is_not_a_person() -> None:
+    assert not analyse("Who is eligible for the HPV vaccine subsidy?").asks_person
+    assert analyse("Who is the head of the district?").asks_person

@@ -20,7 +20,7 @@ from index.embed import Embedder
 from index.segment import Segmenter
 from index.store import IndexBundle, load_index
 from qa.colloquial import QuestionWords, shares_characters
-from qa.compose import MAX_QUOTE, abstention, clause, compose, row_label
+from qa.compose import MAX_QUOTE, abstention, clause, compose, row_label, table_title
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.units import COUNT_UNITS
@@ -35,7 +35,7 @@ from qa.retrieve import (
     top_hits,
 )
 from reportqa.paths import default_index_dir, default_model
-from reportqa.types import PERIODS, Answer, Citation, Figure, Hit, Passage
+from reportqa.types import PERIODS, Answer, Citation, Figure, Hit, Passage, TableCell
 
 
 @dataclass(frozen=True)
@@ -428,7 +428,7 @@ class Assistant:
         # "How many are there in total": 累计达到114家, not 新增12家 beside it.
         added = q.asks_stock and bool(ADDED.search(around))
         # "How much is planned for 2023": the 年度计划投资 column, not 总投资 beside it.
-        cell = next((c for c in p.cells if c.start <= f.start < c.end), None) if p.cells else None
+        cell = _cell_of(p, f)
         column = cell is not None and any(t in cell.header for t in ev.asked)
         score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
                  + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column)
@@ -436,8 +436,7 @@ class Assistant:
 
     def _titled_row(self, p: Passage) -> tuple[str, frozenset[str]]:
         """A table row with its table's title (表3：2023年区级重点项目暂定安排)."""
-        title = next((part for part in p.section.split(" / ") if part.strip().startswith("表")), "")
-        text = f"{title} {p.text}"
+        text = f"{table_title(p)} {p.text}"
         return text, frozenset(self.segment(text))
 
     def _around_text(self, p: Passage, f: Figure) -> tuple[str, frozenset[str]]:
@@ -453,7 +452,7 @@ class Assistant:
             lo, _ = clause(p.text, 0, len(p.text), [prev[-1]], p.start)
         before = [g.end - p.start for g in self._figures[p.id] if g.end - p.start <= lo]
         start = max(before, default=0)
-        stop = max((m.end() for m in _SENTENCE_STOP.finditer(p.text, 0, lo)), default=0)
+        stop = max((s for s, _, _ in self._sentences[p.id] if s <= lo), default=0)
         around, _ = self._around[(p.id, f.start)]
         text = p.text[max(start, stop):lo] + " " + around
         return self._cover(ev, frozenset(self.segment(text)), text)
@@ -473,7 +472,7 @@ class Assistant:
         """The clause a figure sits in; for a table cell, its column header."""
         lo, hi = clause(p.text, 0, len(p.text), [f], p.start)
         if p.kind == "table_row" and p.cells:
-            cell = next((c for c in p.cells if c.start <= f.start < c.end), None)
+            cell = _cell_of(p, f)
             label = row_label(p)
             return f"{label} {cell.header} {p.text[lo:hi]}" if cell else label
         return p.text[lo:hi]
@@ -623,7 +622,7 @@ class Assistant:
         # only terms the question surely means (phrases, names, indicators) are.
         missing = [t for t in self.absent_terms(content, whole=q.lang == "en")
                    if ev.scale.get(t, 1.0) >= 1.0
-                   and len(self.absent_terms(list(ev.forms(t)), whole=True)) == len(ev.forms(t))]
+                   and all(self.absent_terms([f], whole=True) for f in ev.forms(t))]
         if missing and best is not None and q.lang == "zh":  # unless said in other words
             s, e = best.span
             sentence = best.hit.passage.text[s:e]
@@ -717,9 +716,6 @@ class Assistant:
         return c.start <= f.start < f.end <= c.end and doc[f.start:f.end] == f.text
 
 
-# Where a sentence ends.
-_SENTENCE_STOP = re.compile(r"[。；;！？!?\n]")
-
 # Where a sentence's clauses end.
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 
@@ -734,6 +730,11 @@ ADDED = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创�
 
 # Words that come with a person's name in Chinese official texts.
 PERSON_MARKERS = re.compile(r"同志|先生|女士|书记|区长|市长|主任|局长|冠军|获得者")
+
+
+def _cell_of(p: Passage, f: Figure) -> TableCell | None:
+    """The table cell a figure sits in, if any."""
+    return next((c for c in p.cells if c.start <= f.start < c.end), None)
 
 
 def _same_head(a: str, b: str) -> bool:

@@ -141,7 +141,7 @@ def _zh(q: Query, sources: list[Source], figures: list[Figure]) -> str:
     bodies = []
     for passage, span, figs in sources:
         if passage.kind == "table_row" and passage.cells:
-            table = _table_title(passage)
+            table = table_title(passage)
             row = _row_summary(passage, figs)
             bodies.append(f"{table}中，{row}" if table else row)
         else:
@@ -167,7 +167,7 @@ def _which_zh(q: Query, figures: list[Figure]) -> str:
     return f"其中{hi.label}（{hi.text}）高于{lo.label}（{lo.text}）。"
 
 
-def _table_title(p: Passage) -> str:
+def table_title(p: Passage) -> str:
     return next((part.strip() for part in p.section.split(" / ") if part.strip().startswith("表")), "")
 
 
@@ -186,7 +186,7 @@ def _en(q: Query, sources: list[Source], figures: list[Figure]) -> str:
     for passage, span, figs in sources:
         quote = _quote(passage, span, figs)
         if passage.kind == "table_row" and passage.cells:
-            table = _table_title(passage)
+            table = table_title(passage)
             quote = f"{table}: {quote}" if table else quote
         if quote:
             quotes.append(f"“{quote}”")

@@ -176,23 +176,19 @@ class Glossary:
         i = 0
         while i < len(words):
             shared = self._coordinated(words, i)
-            whole = next((n for n in range(min(self._max_words, len(words) - i), 0, -1)
-                          if tuple(words[i : i + n]) in self._by_key), 0)
-            if shared and whole < 2 + shared[0][1]:  # unless one entry says it all
+            n = next((n for n in range(min(self._max_words, len(words) - i), 0, -1)
+                      if tuple(words[i : i + n]) in self._by_key), 0)
+            if shared and n < 2 + shared[0][1]:  # unless one entry says it all
                 out += shared
                 i += 2 + shared[0][1]
-                continue
-            for n in range(min(self._max_words, len(words) - i), 0, -1):
-                zh = self._by_key.get(tuple(words[i : i + n]))
-                if zh:
-                    out.append((list(zh), n))
-                    i += n
-                    break
+            elif n:
+                out.append((list(self._by_key[tuple(words[i : i + n])]), n))
+                i += n
+            elif _CJK.match(words[i]):  # Chinese in an English question passes through
+                out.append(([words[i]], 1))
+                i += 1
             else:
-                if _CJK.match(words[i]):
-                    out.append(([words[i]], 1))
-                else:
-                    unmatched.append(words[i])
+                unmatched.append(words[i])
                 i += 1
         return out, unmatched
 

@@ -4,7 +4,8 @@
 - `parse_document(doc)` cuts it into `Passage`s: paragraphs chunked at
   sentence ends, 专栏 list items, and one passage per table row with its
   cells; every passage is an exact slice ``doc.text[start:end]``.
-- `load_corpus(paths)` does both for every supported file under `paths`.
+- `load_corpus(paths)` does both for every supported file under `paths`, and
+  derives each document's `Profile` (place, kind, years; `corpus.profile`).
 
 Table cells carry their column header; `cell_period(header, row_period)`
 tells a target column ("预期目标") in a row of results from the results.
@@ -12,17 +13,21 @@ tells a target column ("预期目标") in a row of results from the results.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.loaders import SUPPORTED_SUFFIXES, iter_corpus_files, load_document
 from corpus.parse import parse_document
+from corpus.profile import Profile, profile_document
+from corpus.structure import find_title, split_lines
 from corpus.tables import cell_period, is_target_header
 from reportqa.types import Document, Passage
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "CorpusError",
+    "Profile",
     "cell_period",
     "is_target_header",
     "iter_corpus_files",
@@ -47,5 +52,14 @@ def load_corpus(paths: list[Path]) -> list[tuple[Document, list[Passage]]]:
                 "rename one of the files"
             )
         seen[doc.id] = doc.path
-        corpus.append((doc, parse_document(doc)))
+        corpus.append(parse_with_profile(doc, path))
     return corpus
+
+
+def parse_with_profile(doc: Document, source: Path | None = None) -> tuple[Document, list[Passage]]:
+    """Parse `doc` and derive its profile (corrected by ``<name>.profile.json``
+    beside `source`); the document carries the profile, the passages its periods."""
+    passages = parse_document(doc)
+    title = find_title(split_lines(doc.text)).text
+    profile, passages = profile_document(doc, passages, title, source)
+    return replace(doc, profile=profile), passages

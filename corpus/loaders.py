@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 TEXT_SUFFIXES = (".txt", ".md")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
 MAX_ID_CHARS = 64
+# Notes that sit beside the documents of a folder (where they came from, how to
+# read them) are not documents; named on the command line, they still are.
+NOTE_FILES = frozenset({"sources.md", "readme.md", "license.md", "notice.md"})
 
 
 def iter_corpus_files(paths: list[Path]) -> list[Path]:
@@ -116,6 +119,7 @@ def _supported_in(folder: Path) -> list[Path]:
         for p in folder.rglob("*")
         if p.is_file()
         and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and p.name.lower() not in NOTE_FILES
         and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())

@@ -15,6 +15,8 @@ Rules:
   A "备注"/"注：" line right after a table belongs to the table's section.
 - A short line that does not end like a sentence (an author line, "各位代表：")
   is joined to the paragraph after it rather than left as a near-empty passage.
+- Page chrome, date and source lines (`reportqa/lang/metadata_lines.tsv`) are
+  not passages.
 - `period` comes from the innermost heading that names a year ("一、2022年……
   执行情况" -> "2022-actual", "表3：2023年……" -> "2023-target"); lines
   addressed to the delegates ("各位代表……") and the front matter have period
@@ -39,7 +41,8 @@ from corpus.structure import (
     split_lines,
 )
 from corpus.tables import build_table, read_table
-from reportqa.types import PERIODS, Document, Passage, TableCell, passage_id
+from reportqa.lang import is_metadata_line
+from reportqa.types import Document, Passage, TableCell, passage_id
 
 SECTION_SEP = " / "
 CONTEXT_SEP = " | "
@@ -77,7 +80,7 @@ class _Parser:
         i, blank_run = 0, 0
         while i < len(self.lines):
             line = self.lines[i]
-            if i in skip:
+            if i in skip or is_metadata_line(line.text):
                 i += 1
             elif line.is_blank and self._table_at(i) is None:
                 blank_run += 1
@@ -234,7 +237,7 @@ class _Parser:
 def _period_of(outline: list[str]) -> str:
     """The period named by the innermost heading that names one, else ""."""
     for heading in reversed(outline):
-        period = period_of_heading(heading, PERIODS)
+        period = period_of_heading(heading)
         if period is not None:
             return period
     return ""

@@ -189,10 +189,10 @@ def _looks_like_title_line(text: str) -> bool:
     )
 
 
-def period_of_heading(text: str, known: tuple[str, ...]) -> str | None:
+def period_of_heading(text: str) -> str | None:
     """The period a heading announces, e.g. "2022年……执行情况" -> "2022-actual".
 
-    None when the heading names no year, or a period outside `known`.
+    None when the heading names no year or says nothing of results or targets.
     """
     year = _YEAR_RE.search(text)
     if not year:
@@ -204,4 +204,4 @@ def period_of_heading(text: str, known: tuple[str, ...]) -> str | None:
         period = f"{year.group(1)}-target"
     else:
         return None
-    return period if period in known else None
+    return period

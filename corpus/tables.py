@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from corpus.chunking import Span, trim
 from corpus.structure import Line, is_structural, join_wrapped
-from reportqa.types import PERIODS, TableCell
+from reportqa.types import TableCell
 
 SUBHEADER_SEP = "·"
 # Column headers whose cells state what was planned rather than achieved.
@@ -128,9 +128,7 @@ def cell_period(header: str, row_period: str) -> str:
     """The period a cell speaks of: the row's, except that a target column in
     a row of results holds that year's target (表1 "预期目标" -> "2022-target")."""
     if row_period.endswith("-actual") and is_target_header(header):
-        target = row_period.replace("-actual", "-target")
-        if target in PERIODS:
-            return target
+        return row_period.replace("-actual", "-target")
     return row_period
 
 

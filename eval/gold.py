@@ -3,7 +3,11 @@
 A line looks like::
 
     {"id": "d01", "lang": "zh", "kind": "figure", "question": "…",
-     "evidence": ["1202.8"], "answer": ["1202.8"]}
+     "evidence": ["1202.8"], "answer": ["1202.8"], "docs": ["yongchuan-2022-2023"]}
+
+`docs` is optional: the ids of the documents that hold the answer. When it is
+absent and the id starts with a document's id (``suining-2021-plan-03``), the
+harness takes that document.
 
 `evidence` are strings that must appear in the retrieved passages, `answer`
 strings that must appear in the answer or its figures. Unanswerable items have
@@ -48,6 +52,9 @@ class GoldItem:
     evidence: tuple[str, ...]
     answer: tuple[str, ...]
     source: str = ""  # "file:line", for error messages and the report
+    # The ids of the documents that hold the answer (optional): an answer cited
+    # only from other documents is a wrong-report answer.
+    docs: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -57,6 +64,7 @@ class GoldItem:
         d = asdict(self)
         d["evidence"] = list(self.evidence)
         d["answer"] = list(self.answer)
+        d["docs"] = list(self.docs)
         return d
 
 
@@ -111,6 +119,7 @@ def parse_item(obj: Any, where: str = "<gold>") -> GoldItem:
         raise GoldError(f"{where}: kind must be one of {'|'.join(KINDS)}, got {obj['kind']!r}")
     evidence = _strings(obj, "evidence", where)
     answer = _strings(obj, "answer", where)
+    docs = _strings(obj, "docs", where) if "docs" in obj else ()
     if obj["kind"] == UNANSWERABLE:
         for key, values in (("evidence", evidence), ("answer", answer)):
             if values:
@@ -127,6 +136,7 @@ def parse_item(obj: Any, where: str = "<gold>") -> GoldItem:
         evidence=evidence,
         answer=answer,
         source=where,
+        docs=docs,
     )
 
 

@@ -29,6 +29,8 @@ METRIC_KEYS: tuple[str, ...] = (
     *(f"hit@{k}" for k in HIT_KS),
     "mrr",
     "answer_acc",
+    "strict_acc",
+    "wrong_report",
     "abst_recall",
     "abst_precision",
     "false_abst",
@@ -38,7 +40,8 @@ METRIC_KEYS: tuple[str, ...] = (
     "latency_p95_ms",
 )
 # For these, smaller is better: a threshold on them is a ceiling.
-LOWER_IS_BETTER: frozenset[str] = frozenset({"false_abst", "latency_p50_ms", "latency_p95_ms"})
+LOWER_IS_BETTER: frozenset[str] = frozenset({"false_abst", "wrong_report", "latency_p50_ms",
+                                            "latency_p95_ms"})
 
 
 def squash(text: str) -> str:
@@ -70,12 +73,22 @@ class ItemResult:
     figures_faithful: int
     citations: int
     citations_valid: int
+    answer_stated: bool = False  # every number answer is one of the answer's figures
+    wrong_report: bool = False  # answered only from reports that do not hold the answer
 
     @property
     def accurate(self) -> bool:
         if not self.item.answerable:
             return self.abstained
         return self.answer_found and not self.abstained
+
+    @property
+    def strict(self) -> bool:
+        """Accurate, and a number it should give is a stated figure, not merely
+        inside a quoted sentence; never from another report than the answer's."""
+        if not self.item.answerable:
+            return self.abstained
+        return self.accurate and self.answer_stated and not self.wrong_report
 
     @property
     def retrieval_miss(self) -> bool:
@@ -89,6 +102,8 @@ class ItemResult:
         reasons = []
         if self.retrieval_miss:
             reasons.append("retrieval miss")
+        if self.wrong_report:
+            reasons.append("wrong report")
         if self.item.answerable and self.abstained:
             reasons.append("false abstention")
         elif self.item.answerable and not self.answer_found:
@@ -104,6 +119,8 @@ class ItemResult:
             "answer_found": self.answer_found,
             "abstained": self.abstained,
             "accurate": self.accurate,
+            "strict": self.strict,
+            "wrong_report": self.wrong_report,
             "figures": self.figures,
             "figures_faithful": self.figures_faithful,
             "citations": self.citations,
@@ -129,6 +146,48 @@ def answer_found(expected: Sequence[str], answer: dict[str, Any]) -> bool:
     places = [answer.get("answer") or ""]
     places += [f.get("text", "") for f in figures[:FIGURES_FOR_ANSWER]]
     return contains_all(expected, places)
+
+
+def answer_stated(expected: Sequence[str], answer: dict[str, Any]) -> bool:
+    """Whether every expected string with a digit in it is (inside) one of the answer's
+    figures, and every other one is in the answer text or its figures."""
+    figures = [f.get("text", "") for f in answer.get("figures") or []]
+    for needle in expected:
+        places = figures if any(ch.isdigit() for ch in needle) else [answer.get("answer") or "",
+                                                                     *figures]
+        if not contains_all([needle], places):
+            return False
+    return True
+
+
+def answer_docs(item: GoldItem, document_text: DocumentText) -> tuple[str, ...]:
+    """The documents that hold the answer: the item's `docs`, or the document whose
+    id begins the item's id (``suining-2021-plan-03``)."""
+    if item.docs:
+        return item.docs
+    parts = item.id.split("-")
+    for n in range(len(parts) - 1, 0, -1):
+        prefix = "-".join(parts[:n])
+        if document_text(prefix) is not None:
+            return (prefix,)
+    return ()
+
+
+def is_wrong_report(item: GoldItem, answer: dict[str, Any], document_text: DocumentText) -> bool:
+    """An answer (not an abstention) whose figures, or first citation when it states
+    none, come only from reports other than those holding the answer — or any
+    answer at all to a question about a report the library lacks."""
+    if answer.get("abstained"):
+        return False
+    docs = set(answer_docs(item, document_text))
+    if not docs:
+        return False
+    citations = answer.get("citations") or []
+    used = {citations[f["citation"]].get("doc_id") for f in answer.get("figures") or []
+            if isinstance(f.get("citation"), int) and 0 <= f["citation"] < len(citations)}
+    if not used and citations:
+        used = {citations[0].get("doc_id")}
+    return bool(used) and not (used & docs)
 
 
 def span_matches(doc_text: str | None, text: str, start: Any, end: Any) -> bool:
@@ -183,6 +242,8 @@ def score_item(
         figures_faithful=sum(figure_faithful(f, citations, document_text) for f in figures),
         citations=len(citations),
         citations_valid=sum(citation_valid(c, document_text) for c in citations),
+        answer_stated=answer_stated(item.answer, answer),
+        wrong_report=is_wrong_report(item, answer, document_text),
     )
 
 
@@ -222,6 +283,9 @@ def group_metrics(results: Sequence[ItemResult]) -> dict[str, Any]:
     rr = sum(1 / r.evidence_rank for r in retrieval if r.evidence_rank)
     m["mrr"] = _share(rr, len(retrieval))
     m["answer_acc"] = _share(sum(r.accurate for r in results), len(results))
+    m["strict_acc"] = _share(sum(r.strict for r in results), len(results))
+    answered = [r for r in results if not r.abstained]
+    m["wrong_report"] = _share(sum(r.wrong_report for r in answered), len(answered))
     m["abst_recall"] = _share(sum(r.abstained for r in unanswerable), len(unanswerable))
     m["abst_precision"] = _share(sum(not r.item.answerable for r in abstained), len(abstained))
     m["false_abst"] = _share(sum(r.abstained for r in answerable), len(answerable))
@@ -251,4 +315,19 @@ def aggregate(results: Sequence[ItemResult], top_k: int | None = None) -> dict[s
             if group:
                 by_lang_kind.setdefault(lang, {})[kind] = group_metrics(group)
     metrics["by_lang_kind"] = by_lang_kind
+    # Every gold file on its own, so that one corpus cannot hide another's drop.
+    by_file: dict[str, dict[str, Any]] = {}
+    for name in dict.fromkeys(gold_file(r.item) for r in results):
+        group = [r for r in results if gold_file(r.item) == name]
+        by_file[name] = {lang: group_metrics([r for r in group if r.item.lang == lang])
+                         for lang in LANGS if any(r.item.lang == lang for r in group)}
+        by_file[name]["all"] = group_metrics(group)
+    metrics["by_file"] = by_file
     return metrics
+
+
+def gold_file(item: GoldItem) -> str:
+    """The stem of the gold file an item came from ("reports-dev")."""
+    path = item.source.rpartition(":")[0] or item.source
+    name = path.replace("\\", "/").rpartition("/")[2]
+    return name.removesuffix(".jsonl") or "gold"

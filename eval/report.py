@@ -25,6 +25,8 @@ _COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("hit@5", "hit@5", "{:.3f}"),
     ("MRR", "mrr", "{:.3f}"),
     ("acc", "answer_acc", "{:.3f}"),
+    ("strict", "strict_acc", "{:.3f}"),
+    ("wrong_rep", "wrong_report", "{:.3f}"),
     ("abst_recall", "abst_recall", "{:.3f}"),
     ("false_abst", "false_abst", "{:.3f}"),
     ("faithful", "faithful", "{:.3f}"),
@@ -72,6 +74,13 @@ def table_rows(metrics: dict[str, Any]) -> list[list[str]]:
     for group in (*LANGS, "all"):
         m = metrics[group]
         rows.append([group, *(_cell(m.get(key), fmt) for _, key, fmt in _COLUMNS)])
+    by_file = metrics.get("by_file", {})
+    if len(by_file) > 1:  # each gold file on its own, per language
+        for name, groups in by_file.items():
+            for lang in (*LANGS, "all"):
+                if lang in groups:
+                    rows.append([f"{name}/{lang}",
+                                 *(_cell(groups[lang].get(key), fmt) for _, key, fmt in _COLUMNS)])
     return rows
 
 

@@ -16,6 +16,7 @@ from eval.metrics import LOWER_IS_BETTER, METRIC_KEYS
 
 GROUPS: tuple[str, ...] = (*LANGS, "all")
 KIND_PREFIX = "kind:"
+FILE_PREFIX = "file:"  # file:<gold file stem>/<zh|en|all>: one gold file's metrics
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,13 @@ def parse_threshold(spec: str) -> Threshold:
     group, dot, metric = key.strip().rpartition(".")
     if not dot:
         raise ValueError(f"threshold key must be <group>.<metric>, got {key!r}")
-    if group not in GROUPS and not (
+    in_file = group.startswith(FILE_PREFIX) and group.rpartition("/")[2] in GROUPS
+    if group not in GROUPS and not in_file and not (
         group.startswith(KIND_PREFIX) and group[len(KIND_PREFIX) :] in KINDS
     ):
         kinds = "|".join(KINDS)
-        raise ValueError(f"unknown group {group!r} in {spec!r}; use zh, en, all or kind:<{kinds}>")
+        raise ValueError(f"unknown group {group!r} in {spec!r}; use zh, en, all, kind:<{kinds}> "
+                         "or file:<gold file>/<zh|en|all>")
     if metric not in METRIC_KEYS:
         raise ValueError(
             f"unknown metric {metric!r} in {spec!r}; use one of {', '.join(METRIC_KEYS)}"
@@ -61,6 +64,9 @@ def lookup(metrics: dict[str, Any], threshold: Threshold) -> float | None:
     """The measured value a threshold speaks of (None when not computed)."""
     if threshold.group.startswith(KIND_PREFIX):
         group = metrics.get("by_kind", {}).get(threshold.group[len(KIND_PREFIX) :])
+    elif threshold.group.startswith(FILE_PREFIX):
+        name, _, lang = threshold.group[len(FILE_PREFIX):].rpartition("/")
+        group = metrics.get("by_file", {}).get(name, {}).get(lang)
     else:
         group = metrics.get(threshold.group)
     return None if group is None else group.get(threshold.metric)

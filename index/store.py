@@ -34,7 +34,8 @@ from reportqa import __version__
 from reportqa.paths import ROOT, model_label
 from reportqa.types import Document, Passage
 
-FORMAT_VERSION = 1
+# 2: documents carry their profile (place, kind, years); periods are any year's.
+FORMAT_VERSION = 2
 FILES = ("manifest.json", "faiss.index", "passages.jsonl", "documents.jsonl", "bm25")
 FAISS_KINDS = ("flat", "hnsw", "ivf")
 
@@ -145,7 +146,8 @@ def build_index(
         bm25.save(str(tmp / "bm25"), show_progress=False)
         _write_jsonl(tmp / "passages.jsonl", [p.to_dict() for p in passages])
         _write_jsonl(tmp / "documents.jsonl", [
-            {"id": d.id, "title": d.title, "path": d.path, "encoding": d.encoding, "text": d.text}
+            {"id": d.id, "title": d.title, "path": d.path, "encoding": d.encoding, "text": d.text,
+             "profile": d.profile.to_dict() if d.profile else None}
             for d in docs
         ])
         manifest = {
@@ -161,7 +163,7 @@ def build_index(
             "corpus_checksum": corpus_checksum(docs),
             "documents": [
                 {"id": d.id, "title": d.title, "path": d.path, "chars": d.chars,
-                 "sha256": _source_checksum(d)}
+                 "sha256": _source_checksum(d), **_profile_summary(d)}
                 for d in docs
             ],
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -175,6 +177,16 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _profile_summary(doc: Document) -> dict[str, Any]:
+    """What `reportqa info` shows of a document's profile."""
+    p = doc.profile
+    if p is None:
+        return {}
+    return {"place": p.place.name if p.place else "", "kind": p.kind,
+            "result_year": p.result_year, "target_year": p.target_year,
+            "periods": list(p.periods)}
 
 
 def _source_checksum(doc: Document) -> str:
@@ -261,9 +273,12 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
         raise IndexStoreError(
             f"index at {path} is inconsistent ({index.ntotal} vectors of {index.d}-d, "
             f"{len(passages)} passages): run `reportqa index`")
+    from corpus.profile import Profile
+
     documents = {
         d["id"]: Document(id=d["id"], title=d["title"], path=d["path"], text=d["text"],
-                          encoding=d.get("encoding", "utf-8"))
+                          encoding=d.get("encoding", "utf-8"),
+                          profile=Profile.from_dict(d["profile"]) if d.get("profile") else None)
         for d in _read_jsonl(path / "documents.jsonl")
     }
     bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)

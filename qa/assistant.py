@@ -20,12 +20,30 @@ from index.embed import Embedder
 from index.segment import Segmenter
 from index.store import IndexBundle, load_index
 from qa.colloquial import QuestionWords, shares_characters
-from qa.compose import MAX_QUOTE, abstention, clause, compose, row_label, table_title
+from qa.compose import (
+    MAX_QUOTE,
+    abstention,
+    clause,
+    compose,
+    library_abstention,
+    row_label,
+    table_title,
+)
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.units import COUNT_UNITS
 from qa.glossary import GENERIC_HEADS, Glossary, default_glossary
-from qa.query import COUNTER_KINDS, INTENT_TERMS, MAX_TOP_K, Query, analyse, is_number
+from qa.query import (
+    COUNTER_KINDS,
+    INTENT_TERMS,
+    MAX_TOP_K,
+    Frame,
+    Query,
+    analyse,
+    explicit_years,
+    is_number,
+)
+from qa.route import Route, Router
 from qa.retrieve import (
     BM25Retriever,
     DenseRetriever,
@@ -34,8 +52,10 @@ from qa.retrieve import (
     normalise,
     top_hits,
 )
+from reportqa import lang as lang_data
+from reportqa import periods as period_labels
 from reportqa.paths import default_index_dir, default_model
-from reportqa.types import PERIODS, Answer, Citation, Figure, Hit, Passage, TableCell
+from reportqa.types import Answer, Citation, Figure, Hit, Passage, TableCell
 
 
 @dataclass(frozen=True)
@@ -129,6 +149,14 @@ class Assistant:
             (p.id, f.start): self._around_text(p, f)
             for p in bundle.passages for f in self._figures[p.id]
         }
+        self.profiles = {d.id: d.profile for d in bundle.documents.values() if d.profile}
+        self.router = Router(self.profiles)
+        doc_of = np.array([p.doc_id for p in bundle.passages])
+        self._doc_rows = {d: np.flatnonzero(doc_of == d) for d in bundle.documents}
+        # Place names and a report's words for itself (全区, 遂宁市) route a question;
+        # they are not what it asks about, and a passage need not repeat them.
+        self._place_words = (frozenset(self.router.zh) | lang_data.self_refs()
+                             | {lv.suffix for lv in lang_data.levels()})
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, model: str | None = None,
@@ -160,35 +188,170 @@ class Assistant:
         """The query embedding, through the same model call `ask` uses."""
         return self.embedder.encode_query([text])[0]
 
-    def search(self, query: str, top_k: int = 5) -> list[Hit]:
-        """Ranked passages (hybrid score), no answer."""
+    def check_docs(self, docs: list[str] | None) -> list[str] | None:
+        """A document filter: known ids, or `ValueError` naming the unknown ones."""
+        if docs is None:
+            return None
+        if not isinstance(docs, list | tuple) or not all(isinstance(d, str) for d in docs):
+            raise ValueError(f"docs must be a list of document ids, got {docs!r}")
+        unknown = [d for d in docs if d not in self.bundle.documents]
+        if unknown:
+            raise ValueError(f"unknown document id(s) {', '.join(unknown)}; known: "
+                             f"{', '.join(sorted(self.bundle.documents))}")
+        return list(docs)
+
+    def search(self, query: str, top_k: int = 5, docs: list[str] | None = None) -> list[Hit]:
+        """Ranked passages (hybrid score), no answer; routed like `ask`."""
         q = analyse(query)
         check_top_k(top_k, MAX_TOP_K)
-        scores = self._scores(q, self.encode_query(q.text), self._query_terms(q)[0])
-        return top_hits(self.bundle, scores, top_k, "hybrid")
+        route = self.router.route(q.text, explicit_years(q.text), self.check_docs(docs))
+        allowed = list(route.docs) or (docs or list(self.bundle.documents))
+        q = self._framed(q.text, allowed)
+        mask = self._mask(allowed)
+        terms = self._query_terms(q, self._unplaced(q.text, route))[0]
+        scores = self._scores(q, self.encode_query(q.text), terms, mask)
+        return [h for h in top_hits(self.bundle, scores, top_k, "hybrid") if h.score > -np.inf]
 
-    def ask(self, question: str, top_k: int = 5, id: str | None = None) -> Answer:
+    def ask(self, question: str, top_k: int = 5, id: str | None = None,
+            docs: list[str] | None = None) -> Answer:
+        """Answer from the reports the question is about (its place and year; `docs`
+        limits the library), naming the report the answer comes from."""
         t0 = time.perf_counter()
         check_top_k(top_k, MAX_TOP_K)
-        q = analyse(question)
+        q0 = analyse(question)
+        route = self.router.route(q0.text, explicit_years(q0.text), self.check_docs(docs))
         t_embed = time.perf_counter()
-        qvec = self.encode_query(q.text)
-        t_retrieve = time.perf_counter()
-        terms, scale, alts = self._query_terms(q)
-        hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates))
-        t_answer = time.perf_counter()
-        answer = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k)
+        if not route.groups:
+            answer, t_retrieve = self._library_abstention(q0, route), t_embed
+        else:
+            qvec = self.encode_query(q0.text)
+            t_retrieve = time.perf_counter()
+            answers = [self._ask_group(q0.text, route, ds, qvec, top_k) for _, ds in route.groups]
+            answer = answers[0] if len(answers) == 1 else self._across_places(q0, route, answers)
         answer.id = id
         t1 = time.perf_counter()
         answer.timing_ms = {
             "total": (t1 - t0) * 1e3, "embed": (t_retrieve - t_embed) * 1e3,
-            "retrieve": (t_answer - t_retrieve) * 1e3, "answer": (t1 - t_answer) * 1e3,
+            "retrieve": 0.0, "answer": (t1 - t_retrieve) * 1e3,
         }
         return answer
 
+    # ---------------------------------------------------------------- library
+
+    def _library_abstention(self, q: Query, route: Route) -> Answer:
+        if route.missing:
+            zh = "、".join(dict.fromkeys(m.name for m in route.missing))
+            en = ", ".join(dict.fromkeys(m.en or m.text for m in route.missing))
+            return library_abstention(q.text, q.lang, zh, en)
+        year = route.missing_year
+        return library_abstention(q.text, q.lang, f"{year}年", str(year))
+
+    def _frame(self, doc_id: str) -> Frame:
+        prof = self.profiles.get(doc_id)
+        if prof is None:
+            return Frame.of(None, None, fallback=2000)
+        return Frame.of(prof.result_year, prof.target_year, fallback=prof.written_year)
+
+    def _framed(self, text: str, docs: list[str]) -> Query:
+        return analyse(text, self._frame(docs[0]) if docs else None)
+
+    def _mask(self, docs: list[str] | tuple[str, ...]) -> np.ndarray | None:
+        if len(docs) >= len(self.bundle.documents):
+            return None
+        mask = np.zeros(len(self.bundle.passages), dtype=bool)
+        for d in docs:
+            mask[self._doc_rows[d]] = True
+        return mask
+
+    def _unplaced(self, text: str, route: Route) -> str:
+        """The question without the places it names (they route it; a passage need
+        not repeat them: 全市 speaks of the city)."""
+        for s, e in sorted(route.spans(), reverse=True):
+            text = text[:s] + " " + text[e:]
+        return text
+
+    def _ask_group(self, text: str, route: Route, docs: tuple[str, ...], qvec: np.ndarray,
+                   top_k: int) -> Answer:
+        """The best answer from `docs`: each set of reports with the same years is read
+        against those years; the best-scoring answer wins, abstentions last."""
+        by_frame: dict[Frame, list[str]] = {}
+        for d in docs:
+            by_frame.setdefault(self._frame(d), []).append(d)
+        best: tuple[float, Answer] | None = None
+        for frame, ds in by_frame.items():
+            q = analyse(text, frame)
+            answer, score = self._ask_docs(q, route, ds, qvec, top_k)
+            rank = score - (10.0 if answer.abstained else 0.0)
+            if best is None or rank > best[0]:
+                best = (rank, answer)
+        assert best is not None  # docs is never empty
+        return best[1]
+
+    def _ask_docs(self, q: Query, route: Route, docs: list[str], qvec: np.ndarray,
+                  top_k: int) -> tuple[Answer, float]:
+        terms, scale, alts = self._query_terms(q, self._unplaced(q.text, route))
+        mask = self._mask(docs)
+        hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask)
+        answer, score = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k)
+        report = self._report_of(answer, docs)
+        if report is not None:
+            self._name_report(answer, report, q.lang, several=len(self.profiles) > 1)
+        return answer, score
+
+    def _report_of(self, answer: Answer, docs: list[str]) -> str | None:
+        if answer.citations:
+            return answer.citations[0].doc_id
+        return docs[0] if len(docs) == 1 else None
+
+    def _name_report(self, answer: Answer, doc_id: str, lang: str, several: bool) -> None:
+        """Every answer names its report: in the JSON, and in words when the library
+        holds several."""
+        prof = self.profiles.get(doc_id)
+        doc = self.bundle.documents[doc_id]
+        if prof is None:
+            answer.reports = [{"doc_id": doc_id, "title": doc.title}]
+            return
+        answer.reports = [{
+            "doc_id": doc_id, "title": prof.title or doc.title,
+            "place": prof.place.name if prof.place else "",
+            "place_en": prof.place.en if prof.place else "",
+            "year": prof.result_year, "target_year": prof.target_year, "kind": prof.kind,
+        }]
+        answer.citations = [replace(c, doc_title=self._doc_title(c.doc_id)) for c in answer.citations]
+        if several and not answer.abstained:
+            answer.answer += (f"（来源：{prof.place_name('zh')}{prof.describe('zh')}）" if lang == "zh"
+                              else f" (Source: {prof.describe('en')}.)")
+        elif several and answer.abstained:
+            answer.answer += (f"（所查报告：{prof.place_name('zh')}{prof.describe('zh')}）"
+                              if lang == "zh" else f" (Report searched: {prof.describe('en')}.)")
+
+    def _doc_title(self, doc_id: str) -> str:
+        prof = self.profiles.get(doc_id)
+        if prof is not None and prof.title:
+            return prof.title
+        if prof is not None:
+            return prof.describe("zh")
+        return self.bundle.documents[doc_id].title
+
+    def _across_places(self, q: Query, route: Route, answers: list[Answer]) -> Answer:
+        """A comparison across places: each place's answer from its own report."""
+        sep = "；" if q.lang == "zh" else " "
+        texts, figures, citations, reports = [], [], [], []
+        for (m, _), a in zip(route.groups, answers, strict=True):
+            name = (m.name if q.lang == "zh" else m.en) if m else ""
+            texts.append(f"{name}：{a.answer}" if q.lang == "zh" else f"{name}: {a.answer}")
+            offset = len(citations)
+            figures += [replace(f, citation=f.citation + offset) for f in a.figures]
+            citations += a.citations
+            reports += a.reports
+        abstained = all(a.abstained for a in answers)
+        return Answer(question=q.text, lang=q.lang, answer=sep.join(texts), abstained=abstained,
+                      figures=figures, citations=citations, reports=reports)
+
     # -------------------------------------------------------------- retrieval
 
-    def _query_terms(self, q: Query) -> tuple[list[str], dict[str, float], dict[str, tuple[str, ...]]]:
+    def _query_terms(self, q: Query, text: str | None = None
+                     ) -> tuple[list[str], dict[str, float], dict[str, tuple[str, ...]]]:
         """Chinese retrieval tokens (the question's own, or its glossary terms), how
         sure we are an English question means each one, and the other words one
         English phrase may mean by a term.
@@ -201,10 +364,11 @@ class Assistant:
         """
         scale: dict[str, float] = {}
         alts: dict[str, tuple[str, ...]] = {}
+        text = q.text if text is None else text
         if q.lang == "zh":
-            toks = self.words.terms(q.text)
+            toks = self.words.terms(text)
         else:
-            groups, _ = self.glossary.match_groups(q.text)
+            groups, _ = self.glossary.match_groups(text)
             toks = []
             for zhs, n_words in groups:
                 for zh in zhs:
@@ -229,20 +393,26 @@ class Assistant:
             toks += [a for forms in alts.values() for a in forms]  # retrieval looks for all
             toks += list(q.numbers)
         years = {str(y) for y in q.years}
-        return [t for t in dict.fromkeys(toks) if t not in years], scale, alts
+        return [t for t in dict.fromkeys(toks)
+                if t not in years and t not in self._place_words], scale, alts
 
-    def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int) -> list[Hit]:
-        """The top `n` passages; a comparison of two periods ("去年实际…今年目标")
-        gets the top `n` of each, so one period's passages cannot crowd out the other's."""
+    def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int,
+              mask: np.ndarray | None = None) -> list[Hit]:
+        """The top `n` passages (of the reports in `mask`); a comparison of two periods
+        ("去年实际…今年目标") gets the top `n` of each, so one period's passages cannot
+        crowd out the other's."""
         rows = self.settings.rows_per_table
         if not (q.compare and len(q.periods) >= 2):
-            return top_hits(self.bundle, self._scores(q, qvec, terms), n, "hybrid", rows)
+            hits = top_hits(self.bundle, self._scores(q, qvec, terms, mask), n, "hybrid", rows)
+            return [h for h in hits if h.score > -np.inf]
         best: dict[str, Hit] = {}
         for period in sorted(q.periods):
             # The result's side does not look for the target's words (目标, 力争).
             words = terms if period.endswith("target") else [t for t in terms if t not in TARGET_WORDS]
-            scores = self._scores(replace(q, periods=frozenset({period})), qvec, words)
+            scores = self._scores(replace(q, periods=frozenset({period})), qvec, words, mask)
             for h in top_hits(self.bundle, scores, n, "hybrid", rows):
+                if h.score == -np.inf:
+                    continue
                 if h.passage.id not in best or h.score > best[h.passage.id].score:
                     best[h.passage.id] = h
         return sorted(best.values(), key=lambda h: -h.score)
@@ -252,15 +422,28 @@ class Assistant:
         need = set(words)
         return any(need <= tokens for spans in self._sentences.values() for _, _, tokens in spans)
 
-    def _scores(self, q: Query, qvec: np.ndarray, terms: list[str]) -> np.ndarray:
+    def _scores(self, q: Query, qvec: np.ndarray, terms: list[str],
+                mask: np.ndarray | None = None) -> np.ndarray:
+        """Fused scores; passages outside `mask` get -inf, and both signals are
+        normalised over the passages inside it (the reports routed to)."""
         s = self.settings
-        bm = normalise(self.bm25.scores_for_tokens(terms))
-        dense = dense_normalise(self.dense.scores_for_vector(qvec))
+        bm_raw = self.bm25.scores_for_tokens(terms)
+        dense_raw = self.dense.scores_for_vector(qvec) if mask is None else \
+            self.dense.scores_for_rows(qvec, mask)
+        if mask is None:
+            bm, dense = normalise(bm_raw), dense_normalise(dense_raw)
+        else:
+            bm = np.zeros_like(bm_raw)
+            dense = np.zeros_like(dense_raw)
+            bm[mask] = normalise(bm_raw[mask])
+            dense[mask] = dense_normalise(dense_raw[mask])
         scores = s.w_bm25[q.lang] * bm + s.w_dense[q.lang] * dense
         scores += s.period_bonus * np.array([bool(q.periods & ps) for ps in self._periods])
         if q.numbers:
             has = np.array([any(n in p.text for n in q.numbers) for p in self.bundle.passages])
             scores += s.number_bonus * has
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
         return scores
 
     @staticmethod
@@ -271,12 +454,16 @@ class Assistant:
 
     # -------------------------------------------------------------- answering
 
-    def _answer(self, q: Query, ev: Evidence, hits: list[Hit], top_k: int) -> Answer:
+    def _answer(self, q: Query, ev: Evidence, hits: list[Hit], top_k: int) -> tuple[Answer, float]:
+        """The answer and the score of its best sentence (how well it answers)."""
         cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
         reason = self._abstain_reason(q, ev, best)
         if reason is not None or best is None:
-            return abstention(q, reason or "no passage", self._citations(hits, top_k, [best], cands))
+            covers = self._covers(hits)
+            return (abstention(q, reason or "no passage",
+                               self._citations(hits, top_k, [best], cands), covers),
+                    best.score if best else -1.0)
         chosen = self._chosen(q, best, self._ask_evidence(q))
         if not q.wants_number:  # a figure only if it is about what was asked, in its own clause
             chosen = [sf for sf in chosen if sf.own >= self.settings.min_figure_relevance]
@@ -313,7 +500,18 @@ class Assistant:
         if not sources[0][2]:  # words answer: quote the part of a long sentence that does
             p, span, _ = sources[0]
             sources[0] = (p, self._focus(ev, p, span), [])
-        return compose(q, sources, cited)
+        return compose(q, sources, cited), best.score
+
+    def _covers(self, hits: list[Hit]) -> tuple[str, ...]:
+        """The periods of the report the hits come from (for "it covers … not 2019")."""
+        doc = hits[0].passage.doc_id if hits else None
+        prof = self.profiles.get(doc) if doc else None
+        if prof is None:
+            return ()
+        return tuple(x for x in (period_labels.label(prof.result_year, "result") if prof.result_year
+                                 else "",
+                                 period_labels.label(prof.target_year, "target") if prof.target_year
+                                 else "") if x)
 
     def _focus(self, ev: Evidence, p: Passage, span: tuple[int, int]) -> tuple[int, int]:
         """The clauses of a long sentence around the one that covers the question best,
@@ -483,7 +681,7 @@ class Assistant:
         out = []
         for text in q.asks:
             try:
-                sub = analyse(text)
+                sub = analyse(text, q.frame)
             except ValueError:  # a fragment with no words of its own
                 continue
             terms, scale, alts = self._query_terms(replace(sub, lang=q.lang))
@@ -548,7 +746,10 @@ class Assistant:
         if not best.scored:
             return None
         first = best.scored[0].figure
-        allowed = {p for p in PERIODS if p and (not q.years or int(p[:4]) in q.years)}
+        frame = q.frame or Frame.of(None, None)
+        known = {period_labels.label(frame.result, "result"), period_labels.label(frame.result, "target"),
+                 period_labels.label(frame.target, "target")}
+        allowed = {p for p in known if not q.years or period_labels.year_of(p) in q.years}
         wanted = (q.periods if len(q.periods) >= 2 else allowed) - {first.period}
 
         def fits(sf: ScoredFigure) -> bool:
@@ -608,8 +809,10 @@ class Assistant:
         content = ev.content
         if q.out_of_scope_year is not None:
             return f"year {q.out_of_scope_year}"
-        if q.period == "2023-actual":
-            return "period 2023-actual"  # written early in 2023: targets only
+        frame = q.frame
+        if frame is not None and frame.target > frame.result and \
+                q.period == period_labels.label(frame.target, "result"):
+            return f"plan {frame.target}"  # written for its plan year: targets only
         # "Qijiang District": a place the glossary does not know is not one the report
         # covers (known places, such as Luzhou, are checked against the answer below).
         unknown = [name for name in q.places if not self.glossary.match_spans(name)[0]]

@@ -8,12 +8,16 @@ from __future__ import annotations
 import re
 
 from qa.query import Query
+from reportqa import periods
 from reportqa.types import Answer, Citation, Figure, Passage
 
-PERIOD_ZH = {"2022-actual": "2022年完成情况", "2022-target": "2022年预期目标",
-             "2023-target": "2023年目标", "": "报告"}
-PERIOD_EN = {"2022-actual": "2022 result", "2022-target": "2022 target",
-             "2023-target": "2023 target", "": "report"}
+
+def period_zh(label: str) -> str:
+    return periods.describe(label, "zh")
+
+
+def period_en(label: str) -> str:
+    return periods.describe(label, "en") if label else ""
 _CLAUSE_DELIMS = "，,；;：:。！？\n\t"
 MAX_QUOTE = 160
 
@@ -25,7 +29,6 @@ _REASONS_EN = {
     "no figure": "the passages on this topic give no figure for it",
     "no passage": "nothing relevant was found",
     "no person": "it names no person for this",
-    "period 2023-actual": "it was written early in 2023 and gives 2023 targets, not results",
 }
 _REASONS_ZH = {
     "low coverage": "报告中没有涉及该问题所问内容的段落",
@@ -33,21 +36,24 @@ _REASONS_ZH = {
     "no figure": "相关段落没有给出这一数字",
     "no passage": "没有找到相关内容",
     "no person": "报告没有提到相关人员的姓名",
-    "period 2023-actual": "报告写于2023年初，只有2023年的目标，没有2023年的实际完成数据",
 }
 
 
 # Reasons that carry what they are about after a prefix ("absent 房价", "year 2019").
+# {x} is what the reason is about; {covers} what the report covers (its periods).
 _REASONS_WITH = (
     ("absent ", "报告中没有提到“{x}”", "it never mentions {x}"),
     ("place ", "报告没有给出{x}的这一数据", "it gives no such figure for {x}"),
-    ("year ", "报告只涉及2022年执行情况和2023年计划，没有{x}年的数据",
-     "it covers 2022 results and 2023 plans, not {x}"),
+    ("year ", "报告只涉及{covers}，没有{x}年的数据", "it covers {covers}, not {x}"),
     ("period ", "报告没有给出这一项的{x}数据", "it gives no {x} for this"),
+    ("plan ", "报告写于{x}年，只有{x}年的目标，没有{x}年的实际完成数据",
+     "it was written in {x} and gives {x} targets, not results"),
 )
+LIBRARY_ABSTAIN_ZH = "资料库中没有{x}的报告"
+LIBRARY_ABSTAIN_EN = "The library has no report on {x}"
 
 
-def reason_text(reason: str, lang: str) -> str:
+def reason_text(reason: str, lang: str, covers: tuple[str, ...] = ()) -> str:
     """Why the report does not say, in the asker's language."""
     fixed = (_REASONS_ZH if lang == "zh" else _REASONS_EN).get(reason)
     if fixed is not None:
@@ -56,17 +62,28 @@ def reason_text(reason: str, lang: str) -> str:
         if reason.startswith(prefix):
             x = reason[len(prefix):]
             if prefix == "period ":
-                x = (PERIOD_ZH if lang == "zh" else PERIOD_EN).get(x, x)
-            return (zh if lang == "zh" else en).format(x=x)
+                x = period_zh(x) if lang == "zh" else period_en(x)
+            said = [period_zh(c) if lang == "zh" else period_en(c) for c in covers]
+            joined = ("、".join(said) if lang == "zh" else " and ".join(said)) or (
+                "其他年份" if lang == "zh" else "other years")
+            return (zh if lang == "zh" else en).format(x=x, covers=joined)
     return reason
 
 
-def abstention(q: Query, reason: str, citations: list[Citation]) -> Answer:
+def abstention(q: Query, reason: str, citations: list[Citation],
+               covers: tuple[str, ...] = ()) -> Answer:
     """"The report does not say" is an answer: say why, keep what was looked at."""
-    text = (f"{ABSTAIN_ZH}：{reason_text(reason, 'zh')}。" if q.lang == "zh" else
-            f"{ABSTAIN_EN}: {reason_text(reason, 'en')}.")
+    text = (f"{ABSTAIN_ZH}：{reason_text(reason, 'zh', covers)}。" if q.lang == "zh" else
+            f"{ABSTAIN_EN}: {reason_text(reason, 'en', covers)}.")
     return Answer(question=q.text, lang=q.lang, answer=text, abstained=True, figures=[],
                   citations=citations)
+
+
+def library_abstention(question: str, lang: str, what_zh: str, what_en: str) -> Answer:
+    """The library has no report on a place or a year the question names."""
+    text = (LIBRARY_ABSTAIN_ZH.format(x=what_zh) + "。" if lang == "zh"
+            else LIBRARY_ABSTAIN_EN.format(x=what_en) + ".")
+    return Answer(question=question, lang=lang, answer=text, abstained=True)
 
 
 def clause(text: str, start: int, end: int, figures: list[Figure], base: int) -> tuple[int, int]:
@@ -136,8 +153,8 @@ def _quote(passage: Passage, span: tuple[int, int], figures: list[Figure]) -> st
 
 
 def _zh(q: Query, sources: list[Source], figures: list[Figure]) -> str:
-    periods = list(dict.fromkeys(f.period for f in figures)) or [sources[0][0].period]
-    when = "、".join(PERIOD_ZH.get(x, "报告") for x in periods)
+    labels = list(dict.fromkeys(f.period for f in figures)) or [sources[0][0].period]
+    when = "、".join(dict.fromkeys(period_zh(x) for x in labels))
     bodies = []
     for passage, span, figs in sources:
         if passage.kind == "table_row" and passage.cells:
@@ -179,9 +196,9 @@ def _en(q: Query, sources: list[Source], figures: list[Figure]) -> str:
         if f.kind == "growth" and f.unit == "%":
             verb = "fell by" if f.value < 0 else "grew by"
             rendered = rendered.replace("-", "", 1) if f.value < 0 else rendered
-            parts.append(f"{label} {verb} {rendered} ({f.text}) — {PERIOD_EN.get(f.period, '')}.")
+            parts.append(f"{label} {verb} {rendered} ({f.text}) — {period_en(f.period)}.")
         else:
-            parts.append(f"{label}: {rendered} ({f.text}) — {PERIOD_EN.get(f.period, '')}.")
+            parts.append(f"{label}: {rendered} ({f.text}) — {period_en(f.period)}.")
     quotes = []
     for passage, span, figs in sources:
         quote = _quote(passage, span, figs)

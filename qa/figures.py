@@ -52,7 +52,8 @@ from qa.units import (
     strip_label_unit,
     unit_from_label,
 )
-from reportqa.types import PERIODS, Figure, Passage
+from reportqa import periods
+from reportqa.types import Figure, Passage
 
 _TRAIL = "|".join(TRAILING_QUALIFIERS)
 # A number, an optional range end, then % or (余/多) magnitude (余/多) unit, an
@@ -140,8 +141,8 @@ def extract_figures(
     measures), other. Falls are negative: "下降4%" -> value -4.0.
     `context_label` (a table row's indicator) labels figures whose text names none.
     """
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS}, got {period!r}")
+    if period and periods.parse(period) is None:
+        raise ValueError(f"period must be a period label such as 2022-actual or '', got {period!r}")
     if offset < 0:
         raise ValueError(f"offset must be >= 0, got {offset}")
     found = _find(text)
@@ -347,8 +348,15 @@ def _label_en(gloss: Glossary, label: str) -> str:
 # --- period and kind ----------------------------------------------------------
 
 
+_YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
+
+
 def _period_for(text: str, f: _Found, period: str) -> str:
-    if period not in ("2022-actual", ""):
+    """A result passage's sentence that says 力争/目标… speaks of a target: next
+    year's when it names the year after, else its own year's; a sentence of no
+    period speaks of the latest year it names."""
+    own = periods.parse(period)
+    if period and (own is None or own.kind != "result" or own.start != own.end):
         return period
     lo = _last_delim(text, f.start, SENTENCE_DELIMS)
     ends = (text.find(d, f.end) for d in SENTENCE_DELIMS)
@@ -356,9 +364,11 @@ def _period_for(text: str, f: _Found, period: str) -> str:
     sentence = _SPANS_RE.sub("", text[lo:hi])
     if not _TARGET_WORDS.search(sentence):
         return period
-    if "2023年" in sentence:
-        return "2023-target"
-    return "2022-target" if period == "2022-actual" or "2022年" in sentence else period
+    if own is not None:
+        year = own.start + 1 if f"{own.start + 1}年" in sentence else own.start
+        return periods.label(year, "target")
+    named = [int(y) for y in _YEAR_IN.findall(sentence)]
+    return periods.label(max(named), "target") if named else period
 
 
 def _kind_and_sign(text: str, f: _Found, found: list[_Found], period: str) -> tuple[str, Decimal]:

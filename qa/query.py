@@ -10,9 +10,34 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from reportqa import lang as lang_data
+from reportqa import periods as period_labels
+
 MAX_QUESTION_CHARS = 500
 MAX_TOP_K = 50  # citations an answer may carry
-REPORT_YEARS = (2022, 2023)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The years of the report a question is read against: `result` is the year
+    whose results it gives, `target` the year it plans for (the year after its
+    results when it plans nothing). 去年 and "this year" resolve against them."""
+
+    result: int
+    target: int
+
+    @property
+    def years(self) -> tuple[int, int]:
+        return (self.result, self.target)
+
+    def label(self, year: int, kind: str) -> str:
+        return period_labels.label(year, kind)
+
+    @classmethod
+    def of(cls, result_year: int | None, target_year: int | None,
+           fallback: int | None = None) -> Frame:
+        result = result_year or (target_year - 1 if target_year else fallback or 2000)
+        return cls(result, target_year or result + 1)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
@@ -23,17 +48,6 @@ _TARGET_EN = re.compile(
     r"\b(target|targets|targeted|goal|goals|plan|plans|planned|planning|expected|expect|aim|aims|"
     r"aimed|projected|objective|objectives|will|intend|intends|to be|set (?:for|as|at))\b", re.I)
 _NEXT_YEAR_ZH = re.compile(r"今年|明年|下一年|新的一年")
-# Years said relative to the report, which was written early in 2023: 去年 and
-# "last year" are 2022, 今年 and "this year" 2023, 前年 2021. "比去年增长" is
-# a growth rate, not a year, so a comparison word before it keeps it unread.
-REPORT_WRITTEN = 2023
-_RELATIVE_YEARS = (
-    (re.compile(r"(?<![比较同])(去年|上年|上一年)"), -1),
-    (re.compile(r"今年|本年度"), 0),
-    (re.compile(r"(?<![比较同])前年"), -2),
-    (re.compile(r"\blast year\b|\bprevious year\b", re.I), -1),
-    (re.compile(r"\bthis year\b|\bcurrent year\b", re.I), 0),
-)
 
 
 def is_number(token: str) -> bool:
@@ -41,9 +55,11 @@ def is_number(token: str) -> bool:
     return token.replace(".", "", 1).isdigit()
 
 
-def relative_years(q: str) -> set[int]:
-    """The years a question names relative to the report (去年 → 2022)."""
-    return {REPORT_WRITTEN + delta for pat, delta in _RELATIVE_YEARS if pat.search(q)}
+def relative_years(q: str, frame: Frame) -> set[int]:
+    """The years a question names relative to the report (`reportqa/lang/relative_years.tsv`):
+    去年 is its result year, 今年 the year it plans for; "比去年增长" is a growth rate."""
+    base = {"result": frame.result, "target": frame.target}
+    return {base[r.base] + r.offset for r in lang_data.relative_years() if r.pattern.search(q)}
 _ENTITY_ZH = re.compile(r"哪|什么|谁|何处|名称|怎样|如何|怎么|是否|啥")
 _ENTITY_EN = re.compile(r"\b(which|who|whom|where|when|name|names|what kind|what type|what does|"
                         r"what do|in what way|called|named|title|status|honou?r|recognition|award|"
@@ -69,12 +85,12 @@ EN_STOPWORDS = frozenset(
     "a an the of in on at to for from by with about as and or but is are was were be been being "
     "do does did done has have had will would shall should can could may might must what which "
     "who whom whose when where why how many much this that these those there their its it his her "
-    "they them we our you your i me my yongchuan yongchuan's district chongqing report year "
+    "they them we our you your i me my district county city province prefecture banner report year "
     "number total amount figure rate level value growth grow grew increase increased rise rose "
     "target targeted goal plan planned expected aim set new newly added add reach reached achieve "
     "achieved actual actually compare compared than more less over under per cent percent percentage "
     "during within whole entire give tell state stated say said according than both each all any "
-    "some make made get got up out into also still only just so such 2022 2023 then last next "
+    "some make made get got up out into also still only just so such then last next "
     "last year's this year's area areas kind type main key major "
     # Added with the glossary's coverage pass. Unmatched words are compared
     # singularised ("measures" -> "measure"): the singular form is what counts.
@@ -105,7 +121,7 @@ EN_STOPWORDS = frozenset(
 # is not required to contain them.
 INTENT_TERMS = frozenset(
     "目标 预期 预期目标 计划 力争 实际 完成 完成情况 分别 增长 增速 增幅 下降 达到 实现 新增 多少 "
-    "哪些 哪家 哪个 哪 情况 要求 怎样 主要 重点 全区 永川 永川区 重庆 重庆市 区 共 总共 一共 "
+    "哪些 哪家 哪个 哪 情况 要求 怎样 主要 重点 共 总共 一共 "
     "累计 年度 全年 提高 提升 规模 数量 相比 比较 对比 更快 更 快 哪个 较 达 约 人 亿元 万元 元 "
     "个 家 项 列举 列出 说明 介绍 包括 包含 主要有 有哪些 是什么 具体 请 一下 个数 总量 数目 "
     "快速 截至 例子 举例 上升 增加 同比 环比 预计 拟 安排 打算 准备 数 总数 人数 称号 名称 名字 荣誉 "
@@ -118,7 +134,7 @@ class Query:
     text: str
     lang: str  # "zh" | "en"
     years: tuple[int, ...]
-    period: str  # the period the question is about: 2022-actual | 2022-target | 2023-target
+    period: str  # the period label it is about: "2022-actual", "2023-target" (see Frame)
     periods: frozenset[str]  # all periods it names (a comparison can name two)
     out_of_scope_year: int | None  # a year the report does not cover, asked about
     numbers: tuple[str, ...]  # numbers in the question other than years
@@ -132,7 +148,8 @@ class Query:
     counters: frozenset[str] = frozenset()  # 几所 → {"所"}: only such a figure answers it
     asks: tuple[str, ...] = ()  # its separate questions, when it asks two or more
     asks_stock: bool = False  # "累计有多少家": a total to date, not the year's additions
-    places: tuple[str, ...] = ()  # "Qijiang District": other places it names in English
+    places: tuple[str, ...] = ()  # kept for callers; places are read by qa.route
+    frame: Frame | None = None  # the years it was read against
 
 
 def validate_question(question: object) -> str:
@@ -249,18 +266,20 @@ _ACTUAL = re.compile(r"实际(?!利用|使用)|\b(actual(?! use)|actually(?! (?:
 _PAST_EN = re.compile(r"\b(was|were|did)\b", re.I)
 
 
-def question_period(q: str, lang: str, years: tuple[int, ...]) -> str:
+def question_period(q: str, lang: str, years: tuple[int, ...], frame: Frame) -> str:
     target = bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
-    if 2023 in years or (lang == "zh" and _NEXT_YEAR_ZH.search(q)):
+    res, tgt = frame.result, frame.target
+    if tgt in years or (lang == "zh" and _NEXT_YEAR_ZH.search(q)):
         # "What was the investment in 2023?" asks for a result, like 2023年实际….
         asks_result = _ACTUAL.search(q) or (lang == "en" and _PAST_EN.search(q))
-        if asks_result and not target and 2022 not in years:
-            return "2023-actual"
-        return "2023-target"
+        if asks_result and not target and res not in years:
+            return frame.label(tgt, "result")
+        return frame.label(tgt, "target")
     if target:
-        # A target with no year: the report's targets are for 2023, unless 2022 is named.
-        return "2022-target" if 2022 in years else "2023-target"
-    return "2022-actual"
+        # A target with no year: the report's targets are its plan year's, unless
+        # its result year is named.
+        return frame.label(res, "target") if res in years else frame.label(tgt, "target")
+    return frame.label(res, "result")
 
 
 _STOCK = re.compile(r"累计|一共有|总共有|共有|现有|现在有|目前有|总数|拥有|\b(in total|altogether|so far|"
@@ -268,40 +287,17 @@ _STOCK = re.compile(r"累计|一共有|总共有|共有|现有|现在有|目前�
 _FLOW = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创建|\b(new|newly|added|add)\b", re.I)
 
 
-_NAMED_PLACE_EN = re.compile(
-    r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:['’]s)?\s+(?:District|County|City|Province|Prefecture)\b")
-_THIS_PLACE = frozenset({"yongchuan", "chongqing"})
-
-
-# Chongqing as the subject ("Chongqing's GDP", "Chongqing as a whole"): the
-# municipality, of which the report gives Yongchuan's figures.
-_CITY_EN = re.compile(r"\bChongqing['’]s\b|\bChongqing (?:as a whole|overall|municipality)\b|"
-                      r"\b(?:whole|all) of Chongqing\b|\bChongqing Municipality\b", re.I)
-
-
-def named_places(q: str, lang: str) -> tuple[str, ...]:
-    """Places an English question names as "<Name> District/County/City" other than
-    Yongchuan or Chongqing ("Qijiang District's GDP"), and Chongqing when it is what
-    the question is about ("Chongqing's GDP") rather than where Yongchuan is."""
-    if lang != "en":
-        return ()
-    names = [m.group(1) for m in _NAMED_PLACE_EN.finditer(q) if m.group(1).lower() not in _THIS_PLACE]
-    if _CITY_EN.search(q) and not re.search(r"\bYongchuan\b", q, re.I):
-        names.append("Chongqing")
-    return tuple(names)
-
-
 # A target named in a comparison ("去年定的目标", "the 2023 goal"); counted, it says
 # how many targets are compared.
 _COMPARED_TARGET = re.compile(r"目标|预期|计划|target|goal|plan", re.I)
 
 
-def _target_of_2022(q: str) -> bool:
-    """Whether the clause that names 2022 asks for its target, and names no 2023 too
-    ("What was the growth target for 2022, and what is it for 2023?")."""
+def _target_of_result_year(q: str, frame: Frame) -> bool:
+    """Whether the clause that names the result year asks for its target, and names
+    no plan year too ("What was the growth target for 2022, and what is it for 2023?")."""
     for clause in re.split(r"[,，;；?？]", q):
-        if re.search(r"2022|去年|last year", clause, re.I) and not re.search(
-                r"2023|今年|this year", clause, re.I):
+        if re.search(rf"{frame.result}|去年|last year", clause, re.I) and not re.search(
+                rf"{frame.target}|今年|this year", clause, re.I):
             return bool(_COMPARED_TARGET.search(clause))
     return False
 
@@ -311,13 +307,24 @@ def asks_stock(q: str) -> bool:
     return bool(_STOCK.search(q)) and not _FLOW.search(q)
 
 
-def analyse(question: str) -> Query:
+def explicit_years(q: str) -> tuple[int, ...]:
+    """The years a question writes out ("2022", "2022年")."""
+    return tuple(sorted({int(y) for y in _YEAR.findall(q)}))
+
+
+def analyse(question: str, frame: Frame | None = None) -> Query:
+    """What `question` asks, read against the years of `frame` (a report's; without
+    one, the question's own latest year is taken for the result year)."""
     q = validate_question(question)
     lang = detect_lang(q)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(q)} | relative_years(q)))
+    if frame is None:
+        named = explicit_years(q)
+        frame = Frame.of(max(named) if named else None, None, fallback=2000)
+    report_years = frame.years
+    years = tuple(sorted(set(explicit_years(q)) | relative_years(q, frame)))
     # "GDP in 2019" is outside the report; "growth in 2022 over 2021" is not.
-    in_scope = any(y in REPORT_YEARS for y in years)
-    out = None if in_scope else next((y for y in years if y not in REPORT_YEARS), None)
+    in_scope = any(y in report_years for y in years)
+    out = None if in_scope else next((y for y in years if y not in report_years), None)
     numbers = tuple(n for n in _NUMBER.findall(q) if not (len(n) == 4 and int(float(n)) in years))
     if lang == "zh":
         wants_number = bool(_NUMBER_ZH.search(q)) and not _ENTITY_ZH.search(q)
@@ -328,25 +335,27 @@ def analyse(question: str) -> Query:
         asks = re.findall(r"\b(how many|how much|what|how fast|how quickly)\b", q, re.I)
         compare = bool(_COMPARE_EN.search(q)) or len(asks) >= 2
     # "去年实际…今年目标": a question that names both of the report's years compares them.
-    compare = compare or all(y in years for y in REPORT_YEARS)
+    compare = compare or all(y in years for y in report_years)
     maybe = not _ENTITY_EN.search(q) if lang == "en" else not _ENTITY_ZH.search(q)
     explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
-    period = question_period(q, lang, years)
+    period = question_period(q, lang, years, frame)
     periods = {period}
+    res, tgt = frame.result, frame.target
     if compare:  # "2022 result against the 2023 target": both years' passages are wanted
         target = _COMPARED_TARGET.search(q) or "力争" in q
         actual = re.search(r"实际|完成|actual|achieved|result", q, re.I)
-        if 2022 in years and 2023 in years:
-            # "去年实际…今年目标" is 2022's result; only a question that names a target
-            # twice ("去年定的目标和今年的目标") compares 2022's target.
+        if res in years and tgt in years:
+            # "去年实际…今年目标" is the result year's result; only a question that names
+            # a target twice ("去年定的目标和今年的目标") compares the result year's target.
             targets = len(_COMPARED_TARGET.findall(q))
-            periods |= {"2023-target",
-                        "2022-target" if (targets >= 2 or _target_of_2022(q)) and not actual
-                        else "2022-actual"}
-        elif target and 2022 in years:
-            periods |= {"2022-actual", "2022-target"}
+            periods |= {frame.label(tgt, "target"),
+                        frame.label(res, "target")
+                        if (targets >= 2 or _target_of_result_year(q, frame)) and not actual
+                        else frame.label(res, "result")}
+        elif target and res in years:
+            periods |= {frame.label(res, "result"), frame.label(res, "target")}
         else:
-            periods |= {question_period(q, lang, (y,)) for y in years if y in REPORT_YEARS}
+            periods |= {question_period(q, lang, (y,), frame) for y in years if y in report_years}
     share = bool(re.search(r"占比|比重|所占|份额|\b(share|proportion|percentage of|per cent of)\b",
                            q, re.I))
     person = bool(re.search(r"^\W*(who|whom)\b(?!.*\b(eligible|entitled|qualif\w*|benefit\w*|covered)\b)|"
@@ -356,4 +365,4 @@ def analyse(question: str) -> Query:
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
                  wants_number or compare, maybe, compare, explicit,
                  unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang),
-                 asks_stock(q), named_places(q, lang))
+                 asks_stock(q), (), frame)

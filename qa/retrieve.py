@@ -63,6 +63,7 @@ class DenseRetriever:
     def __init__(self, bundle: IndexBundle, embedder: Embedder) -> None:
         self.bundle = bundle
         self.embedder = embedder
+        self._all: np.ndarray | None = None  # every vector, read from FAISS when first needed
 
     def scores_for_vector(self, qvec: np.ndarray, k: int = 200) -> np.ndarray:
         """Cosine of the query to its `k` nearest passages; every other passage gets
@@ -75,6 +76,27 @@ class DenseRetriever:
         out = np.full(n, floor if k < n else 0.0, dtype=np.float32)
         out[ids[0][valid]] = sims[0][valid]
         return out
+
+    def scores_for_rows(self, qvec: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Exact cosines for the passages in `mask` (a routed report's), the rest 0:
+        a small report's passages need not be among the library's nearest."""
+        out = np.zeros(len(self.bundle.passages), dtype=np.float32)
+        rows = np.flatnonzero(mask)
+        if rows.size:
+            out[rows] = self._vectors(rows) @ qvec.astype(np.float32)
+        return out
+
+    def _vectors(self, rows: np.ndarray) -> np.ndarray:
+        index = self.bundle.faiss
+        if self._all is None:
+            try:
+                self._all = index.reconstruct_n(0, index.ntotal)
+            except RuntimeError:  # an IVF index keeps no direct map until asked
+                import faiss
+
+                faiss.extract_index_ivf(index).make_direct_map()
+                self._all = index.reconstruct_n(0, index.ntotal)
+        return self._all[rows]
 
     def search(self, query: str, top_k: int) -> list[Hit]:
         check_top_k(top_k)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-# The period a passage or figure speaks of. "" means the report does not tie it
-# to one year (e.g. the report's title or a closing remark).
-Period = Literal["2022-actual", "2022-target", "2023-target", ""]
-PERIODS: tuple[str, ...] = ("2022-actual", "2022-target", "2023-target", "")
+from reportqa import periods as _periods
+
+if TYPE_CHECKING:
+    from corpus.profile import Profile
+
+# A passage's or figure's `period` is a label of `reportqa.periods`
+# ("2022-actual", "2024-target", "2023-estimate", "2016-2020-actual"), or ""
+# when the report ties it to no year (its title, a closing remark).
 
 Lang = Literal["zh", "en"]
 
@@ -28,6 +32,7 @@ class Document:
     path: str  # relative to the repository root when inside it
     text: str
     encoding: str = "utf-8"
+    profile: Profile | None = None  # derived at index time (corpus.profile)
 
     @property
     def chars(self) -> int:
@@ -135,7 +140,9 @@ class Figure:
     text_en: str = ""  # the figure rendered for English readers
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["period_info"] = _periods.info(self.period)
+        return d
 
 
 @dataclass(frozen=True)
@@ -152,9 +159,12 @@ class Citation:
     score: float
     passage_id: str = ""
     period: str = ""
+    doc_title: str = ""  # the report's title (or its place and year when it has none)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["period_info"] = _periods.info(self.period)
+        return d
 
 
 @dataclass
@@ -169,6 +179,10 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     timing_ms: dict[str, float] = field(default_factory=dict)
     id: str | None = None
+    # The report(s) the answer comes from: {doc_id, title, place, year, kind}.
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    # What the assistant assumed to answer (no place named: the best report).
+    assumed: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
@@ -182,5 +196,7 @@ class Answer:
             figures=[f.to_dict() for f in self.figures],
             citations=[c.to_dict() for c in self.citations],
             timing_ms={k: round(v, 3) for k, v in self.timing_ms.items()},
+            reports=self.reports,
+            assumed=self.assumed,
         )
         return d

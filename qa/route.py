@@ -1,0 +1,186 @@
+"""Routing: which reports of the library a question is about.
+
+A question that names a place (Chinese, or English/pinyin: "Suining", "Wuhu",
+"Yanbian") is answered from that place's reports; a place the library has no
+report on is said to be missing (the gazetteer in `reportqa/lang/places.tsv`
+knows China's places, so "绵阳市" or "Jinan" is a place even with no report). A
+place named beside its own child (四川省遂宁市) only qualifies it. Two or more
+places with reports make a comparison across places: one group each. A year no
+routed report covers is said to be missing too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from corpus.profile import Place, Profile, place_from_gazetteer
+from reportqa import lang
+
+# An alias shorter than this is not matched (one character names no place).
+MIN_ALIAS = 2
+_WORD = re.compile(r"[A-Za-zÀ-ÿü'’-]+")
+_EN_LEVELS = ("city", "county", "district", "province", "prefecture", "banner", "league",
+              "autonomous prefecture", "autonomous county", "autonomous region")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place as a question writes it."""
+
+    text: str
+    start: int
+    end: int
+    name: str  # the place's Chinese name (遂宁市)
+    en: str  # its English name (Suining City)
+    docs: tuple[str, ...]  # the library's reports whose own place it is
+
+
+@dataclass(frozen=True)
+class Route:
+    groups: tuple[tuple[Mention | None, tuple[str, ...]], ...]  # (place, its reports)
+    mentions: tuple[Mention, ...]
+    missing: tuple[Mention, ...] = ()  # places named with no report in the library
+    missing_year: int | None = None  # a year none of the routed reports covers
+    assumed: str = ""
+
+    @property
+    def docs(self) -> tuple[str, ...]:
+        return tuple(d for _, ds in self.groups for d in ds)
+
+    def spans(self) -> list[tuple[int, int]]:
+        return [(m.start, m.end) for m in self.mentions]
+
+
+def _norm_en(text: str) -> str:
+    return text.lower().replace("ü", "u").replace("’", "").replace("'", "")
+
+
+class Router:
+    """Place aliases of the library's reports and of the gazetteer, matched longest first."""
+
+    def __init__(self, profiles: dict[str, Profile]) -> None:
+        self.profiles = profiles
+        self.zh: dict[str, tuple[Place, tuple[str, ...]]] = {}
+        self.en: dict[str, tuple[Place, tuple[str, ...]]] = {}
+        by_place: dict[str, list[str]] = defaultdict(list)
+        places: dict[str, Place] = {}
+        for doc_id, prof in profiles.items():
+            if prof.place is not None:
+                by_place[prof.place.name].append(doc_id)
+                places[prof.place.name] = prof.place
+        # The gazetteer first, so that the library's own places win any shared alias.
+        for g in lang.gazetteer():
+            place = place_from_gazetteer(g)
+            forms = [place.name] + ([place.short] if g.level != "county" else [])
+            for form in forms:
+                if len(form) >= MIN_ALIAS:
+                    self.zh.setdefault(form, (place, ()))
+            for form in _gazetteer_en(place, g.level):
+                self.en.setdefault(form, (place, ()))
+        for name, docs in by_place.items():
+            place = places[name]
+            for form in place.names:
+                self.zh[form] = (place, tuple(docs))
+            for form in place.en_forms:
+                self.en[_norm_en(form)] = (place, tuple(docs))
+            # A report's parents are places too (四川省 of 遂宁市): keep their own entry.
+        self._max_zh = max((len(k) for k in self.zh), default=0)
+        self._max_en = max((k.count(" ") + 1 for k in self.en), default=0)
+
+    # -------------------------------------------------------------- mentions
+
+    def mentions(self, question: str) -> list[Mention]:
+        found = self._zh_mentions(question) + self._en_mentions(question)
+        return sorted(found, key=lambda m: m.start)
+
+    def _zh_mentions(self, q: str) -> list[Mention]:
+        out, i = [], 0
+        while i < len(q):
+            for n in range(min(self._max_zh, len(q) - i), MIN_ALIAS - 1, -1):
+                hit = self.zh.get(q[i:i + n])
+                if hit is not None:
+                    place, docs = hit
+                    out.append(Mention(q[i:i + n], i, i + n, place.name, place.en, docs))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def _en_mentions(self, q: str) -> list[Mention]:
+        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(q)]
+        out, i = [], 0
+        while i < len(words):
+            for n in range(min(self._max_en, len(words) - i), 0, -1):
+                text = " ".join(_norm_en(w) for w, _, _ in words[i:i + n])
+                hit = self.en.get(text)
+                if hit is None and text.endswith("s"):  # "Suining's" -> "suinings"
+                    hit = self.en.get(text[:-1])
+                if hit is None:
+                    continue
+                place, docs = hit
+                first = words[i][0]
+                # A gazetteer place must be written as a name (capitalised); the
+                # library's own places are taken in any case ("yongchuanqu").
+                if not docs and not first[:1].isupper():
+                    continue
+                start, end = words[i][1], words[i + n - 1][2]
+                out.append(Mention(q[start:end], start, end, place.name, place.en, docs))
+                i += n
+                break
+            else:
+                i += 1
+        return out
+
+    # ----------------------------------------------------------------- route
+
+    def route(self, question: str, years: Iterable[int] = (),
+              docs: Iterable[str] | None = None) -> Route:
+        """The reports to answer `question` from. `docs` limits the library."""
+        allowed = set(self.profiles) if docs is None else set(docs) & set(self.profiles)
+        mentions = self.mentions(question)
+        with_docs = [m for m in mentions if any(d in allowed for d in m.docs)]
+        # A place named beside its child (四川省遂宁市, "Yongchuan District, Chongqing")
+        # qualifies it; only a place whose own report is named counts on its own.
+        parents = {p for m in with_docs for d in m.docs for p in self._parents(d)}
+        with_docs = [m for m in with_docs if m.name not in parents]
+        children = {m.name for m in with_docs}
+        missing = [m for m in mentions if m.name not in children and m.name not in parents]
+        groups: list[tuple[Mention | None, tuple[str, ...]]] = []
+        seen: set[str] = set()
+        for m in with_docs:
+            if m.name in seen:
+                continue
+            seen.add(m.name)
+            groups.append((m, tuple(d for d in m.docs if d in allowed)))
+        if not groups:
+            if missing:
+                return Route((), tuple(mentions), tuple(missing))
+            groups = [(None, tuple(sorted(allowed)))]
+        years = tuple(years)
+        if years:
+            kept = []
+            for m, ds in groups:
+                covering = tuple(d for d in ds if any(y in self.profiles[d].years for y in years))
+                kept.append((m, covering))
+            if all(not ds for _, ds in kept):
+                return Route((), tuple(mentions), tuple(missing), missing_year=min(years))
+            # A place with no report on the year still answers (its report says so).
+            groups = [(m, ds or orig) for (m, ds), (_, orig) in zip(kept, groups, strict=True)]
+        return Route(tuple(groups), tuple(mentions), tuple(missing))
+
+    def _parents(self, doc_id: str) -> tuple[str, ...]:
+        prof = self.profiles[doc_id]
+        return prof.place.parents if prof.place else ()
+
+
+def _gazetteer_en(place: Place, level: str) -> list[str]:
+    """English forms of a gazetteer place: its pinyin alone for a province or a
+    prefecture ("mianyang"), with its level word for a county ("shanting district")."""
+    forms = [f for f in place.en_forms]
+    if level == "county":
+        forms = [f for f in forms if any(f.endswith(" " + lv) for lv in _EN_LEVELS)]
+    return [_norm_en(f) for f in forms if len(f.replace(" ", "")) >= 4]

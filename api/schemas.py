@@ -43,6 +43,9 @@ class AskRequest(BaseModel):
     top_k: TopK = 5
     id: str | None = Field(default=None, strict=True, max_length=200,
                            description="echoed back in the answer, to match answers to questions")
+    docs: list[str] | None = Field(default=None, max_length=1000,
+                                   description="answer only from these documents (ids, see "
+                                               "GET /api/documents); default: the whole library")
 
     @field_validator("question")
     @classmethod
@@ -53,7 +56,30 @@ class AskRequest(BaseModel):
 
 # --------------------------------------------------------------------- responses
 
-Period = Literal["2022-actual", "2022-target", "2023-target", ""]
+Period = Annotated[str, Field(pattern=r"^(?:\d{4}(?:-\d{4})?-(?:actual|target|estimate))?$",
+                               description='a period label: "2022-actual", "2024-target", '
+                                           '"2023-estimate", "2016-2020-actual", or ""')]
+
+
+class PeriodInfo(_Out):
+    """A period as data: a year (or span) and a kind."""
+
+    label: str
+    start: int = Field(description="first year")
+    end: int = Field(description="last year (= start for one year)")
+    kind: Literal["result", "target", "estimate"]
+
+
+class ReportRef(_Out):
+    """The report an answer comes from."""
+
+    doc_id: str
+    title: str = ""
+    place: str = Field(default="", description="the report's place, in Chinese (遂宁市)")
+    place_en: str = Field(default="", description="the place in English (Suining City)")
+    year: int | None = Field(default=None, description="the year whose results it gives")
+    target_year: int | None = Field(default=None, description="the year it plans for")
+    kind: str = Field(default="", description="plan | gwr | bulletin | budget | other")
 
 
 class FigureOut(_Out):
@@ -65,6 +91,7 @@ class FigureOut(_Out):
     label: str = Field(description="what it measures, in Chinese (e.g. 粮食产量)")
     label_en: str = Field(description="what it measures, in English (e.g. grain output)")
     period: Period = Field(description="the period the figure speaks of")
+    period_info: PeriodInfo | None = Field(default=None, description="`period` as data")
     kind: str = Field(description="total | growth | target | count | share | ratio | other")
     start: int = Field(description="offset of the figure in the document text")
     end: int = Field(description="end offset (exclusive) in the document text")
@@ -86,6 +113,8 @@ class CitationOut(_Out):
     score: float = Field(description="retrieval score (hybrid BM25 + dense)")
     passage_id: str = Field(description="stable passage id")
     period: Period = Field(description="the period the passage speaks of")
+    period_info: PeriodInfo | None = Field(default=None, description="`period` as data")
+    doc_title: str = Field(default="", description="the document's title")
 
 
 class Timing(_Out):
@@ -102,6 +131,9 @@ class _AnswerHead(_Out):
     answer: str = Field(description="the answer in the question's language")
     abstained: bool = Field(description="true when the report does not state the answer")
     timing_ms: Timing
+    reports: list[ReportRef] = Field(default_factory=list,
+                                     description="the report(s) the answer comes from")
+    assumed: str = Field(default="", description="what the assistant assumed to answer")
 
 
 class AnswerOut(_AnswerHead):
@@ -160,6 +192,11 @@ class DocumentSummary(_Out):
     id: str
     title: str
     chars: int = Field(description="length of the text in characters (offsets index it)")
+    place: str = Field(default="", description="the report's place, derived from it (遂宁市)")
+    place_en: str = Field(default="", description="the place in English (Suining City)")
+    kind: str = Field(default="", description="plan | gwr | bulletin | budget | other")
+    year: int | None = Field(default=None, description="the year whose results it gives")
+    target_year: int | None = Field(default=None, description="the year it plans for")
 
 
 class DocumentList(_Out):

@@ -155,8 +155,10 @@ class Assistant:
         self._doc_rows = {d: np.flatnonzero(doc_of == d) for d in bundle.documents}
         # Place names and a report's words for itself (全区, 遂宁市) route a question;
         # they are not what it asks about, and a passage need not repeat them.
+        # Relative year words (去年) say when, which the frame reads; not what.
         self._place_words = (frozenset(self.router.zh) | lang_data.self_refs()
-                             | {lv.suffix for lv in lang_data.levels()})
+                             | {lv.suffix for lv in lang_data.levels()}
+                             | lang_data.relative_year_words())
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, model: str | None = None,
@@ -194,6 +196,8 @@ class Assistant:
             return None
         if not isinstance(docs, list | tuple) or not all(isinstance(d, str) for d in docs):
             raise ValueError(f"docs must be a list of document ids, got {docs!r}")
+        if not docs:
+            raise ValueError("docs is empty: name at least one document, or leave it out")
         unknown = [d for d in docs if d not in self.bundle.documents]
         if unknown:
             raise ValueError(f"unknown document id(s) {', '.join(unknown)}; known: "

@@ -22,6 +22,8 @@ def add_ask_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the answer JSON")
     p.add_argument("--top-k", type=int, default=5, help="citations to return (1-50)")
     p.add_argument("--index", default=str(default_index_dir()), help="index folder")
+    p.add_argument("--doc", action="append", default=None, metavar="ID",
+                   help="answer only from this document (repeatable; see `reportqa info`)")
     p.add_argument("--model", default=None, help="embedding model (default: the index's)")
     p.set_defaults(func=run_ask)
 
@@ -70,7 +72,11 @@ def run_ask(args: argparse.Namespace) -> int:
 
     assistant = Assistant.load(index_dir=args.index, model=args.model)
     if args.question is not None:
-        answer = assistant.ask(args.question, top_k=args.top_k)
+        try:
+            answer = assistant.ask(args.question, top_k=args.top_k, docs=args.doc)
+        except ValueError as exc:
+            print(f"reportqa: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
@@ -82,7 +88,8 @@ def run_ask(args: argparse.Namespace) -> int:
         try:
             obj = _parse_line(n, line)
             ans = assistant.ask(obj["question"], top_k=args.top_k,
-                                id=None if obj.get("id") is None else str(obj["id"]))
+                                id=None if obj.get("id") is None else str(obj["id"]),
+                                docs=obj.get("docs", args.doc))
             print(json.dumps(ans.to_dict(), ensure_ascii=False), flush=True)
         except ValueError as exc:
             # One bad line must not lose the others: report it and go on.

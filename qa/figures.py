@@ -62,6 +62,7 @@ FIGURE_RE = re.compile(
     rf"""(?<![\d.])
     (?P<num>[-－−]?\d+(?:\.\d+)?)
     (?:(?P<sep>[-－~～至])(?P<num2>\d+(?:\.\d+)?))?
+    (?:[ \u3000](?=[%％余多]|(?:{MAGNITUDE_RE})|(?:{UNIT_RE})))?
     (?:(?P<pct>[%％])
       |(?P<pre>[余多])?(?P<mag>{MAGNITUDE_RE})?(?P<post>[余多])?(?P<unit>{UNIT_RE})?)
     (?:（[^（）\n]{{1,6}}）(?={_TRAIL}))?
@@ -69,6 +70,7 @@ FIGURE_RE = re.compile(
     re.X,
 )
 _SPANS_RE = re.compile(r"“[^“”]*”|《[^《》]*》")
+_YEAR_WORD = re.compile(r"[ \u3000]*年")
 _BEFORE_BLOCKERS = ("第", "表", "专栏", "图", "附件", "+", "＋")
 _LATIN = re.compile(r"[A-Za-z+＋]")
 _CJK = re.compile(r"[\u4e00-\u9fff“《]")
@@ -184,6 +186,8 @@ def _from_match(text: str, m: re.Match[str], blocked: list[tuple[int, int]]) -> 
     if m["pct"]:
         unit = "%"
     has_unit = bool(unit or mag or m["pre"] or m["post"] or m["trail"])
+    if not has_unit and _YEAR_WORD.match(text, e):
+        return None  # "2022 年" is a year, not a count
     if not has_unit and (_CJK.match(after) or _is_list_number(text, s, after)):
         return None
     qualifiers = [q for q in (m["pre"], m["post"], m["trail"]) if q]
@@ -348,6 +352,10 @@ def _label_en(gloss: Glossary, label: str) -> str:
 # --- period and kind ----------------------------------------------------------
 
 
+# A result measured against its target ("增长8.2%、高于计划目标0.7个百分点", "符合3%左右的
+# 预期目标", "与预期目标持平") is a result: the target word there names no target period.
+_VS_TARGET = re.compile(r"(?:高于|低于|超过|超出|好于|快于|慢于|符合|与)[^，,；;。]{0,12}?"
+                        r"(?:预期|计划)?目标(?:任务)?(?:持平)?")
 _YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
 
 
@@ -361,7 +369,10 @@ def _period_for(text: str, f: _Found, period: str) -> str:
     lo = _last_delim(text, f.start, SENTENCE_DELIMS)
     ends = (text.find(d, f.end) for d in SENTENCE_DELIMS)
     hi = min((i for i in ends if i >= 0), default=len(text))
-    sentence = _SPANS_RE.sub("", text[lo:hi])
+    vs = [m.span() for m in _VS_TARGET.finditer(text, lo, hi)]
+    if own is not None and any(a <= f.start < b for a, b in vs):
+        return periods.label(own.start, "target")  # "符合3%左右的预期目标": the target itself
+    sentence = _VS_TARGET.sub("", _SPANS_RE.sub("", text[lo:hi]))
     if not _TARGET_WORDS.search(sentence):
         return period
     if own is not None:

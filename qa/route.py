@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from corpus.profile import Place, Profile, place_from_gazetteer
+from corpus.profile import Place, Profile, _strip, place_from_gazetteer
 from reportqa import lang
 
 # An alias shorter than this is not matched (one character names no place).
@@ -73,6 +73,8 @@ class Router:
                 places[prof.place.name] = prof.place
         # The gazetteer first, so that the library's own places win any shared alias.
         for g in lang.gazetteer():
+            if len(_strip(g.name)) < MIN_ALIAS:
+                continue  # 城区, 郊区, 矿区: words before they are places
             place = place_from_gazetteer(g)
             forms = [place.name] + ([place.short] if g.level != "county" else [])
             for form in forms:
@@ -101,6 +103,8 @@ class Router:
         while i < len(q):
             for n in range(min(self._max_zh, len(q) - i), MIN_ALIAS - 1, -1):
                 hit = self.zh.get(q[i:i + n])
+                if hit is not None and _names_an_institution(q, i + n):
+                    hit = None  # 重庆文理学院 names a college, not Chongqing
                 if hit is not None:
                     place, docs = hit
                     out.append(Mention(q[i:i + n], i, i + n, place.name, place.en, docs))
@@ -175,6 +179,20 @@ class Router:
     def _parents(self, doc_id: str) -> tuple[str, ...]:
         prof = self.profiles[doc_id]
         return prof.place.parents if prof.place else ()
+
+
+# An institution's name puts at most this many characters between the place and
+# its kind word (重庆|文理|学院).
+ENTITY_GAP = 4
+
+
+def _names_an_institution(q: str, end: int) -> bool:
+    window = q[end:end + ENTITY_GAP + 4]
+    for suffix in lang.entity_suffixes():
+        k = window.find(suffix)
+        if 0 <= k <= ENTITY_GAP and re.fullmatch(r"[\u4e00-\u9fff]*", window[:k]):
+            return True
+    return False
 
 
 def _gazetteer_en(place: Place, level: str) -> list[str]:

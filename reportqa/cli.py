@@ -107,7 +107,9 @@ def _manifest(args: argparse.Namespace) -> dict:
 
 def cmd_info(args: argparse.Namespace) -> int:
     manifest = _manifest(args)
-    docs = [{k: d[k] for k in ("id", "title", "path", "chars")} for d in manifest["documents"]]
+    profiles = _profiles(Path(args.index))
+    docs = [{**{k: d[k] for k in ("id", "title", "path", "chars")},
+             "profile": profiles.get(d["id"])} for d in manifest["documents"]]
     info = {**{k: v for k, v in manifest.items() if k != "documents"}, "documents": docs,
             "index": str(args.index)}
     if args.json:
@@ -119,7 +121,28 @@ def cmd_info(args: argparse.Namespace) -> int:
     print("documents:")
     for d in docs:
         print(f"  - {d['id']}  {d['chars']} chars  {d['path']}  {d['title']}")
+        p = d["profile"]
+        if p:
+            place = p["place"]["name"] if p.get("place") else "(no place found: 'this report')"
+            print(f"      {place}  {p['kind']}  results {p.get('result_year')}  "
+                  f"targets {p.get('target_year')}  written {p.get('written_year')}  "
+                  f"periods {', '.join(p.get('periods', []))}  from {p.get('derived')}")
     return 0
+
+
+def _profiles(index: Path) -> dict[str, dict]:
+    """Each document's profile as the index stores it (documents.jsonl)."""
+    path = index / "documents.jsonl"
+    out: dict[str, dict] = {}
+    try:
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    d = json.loads(line)
+                    out[d["id"]] = d.get("profile")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+        return {}
+    return out
 
 
 def cmd_passages(args: argparse.Namespace) -> int:

@@ -71,11 +71,23 @@ def index_dir(embedder) -> Path:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def assistant(index_dir: Path, embedder):  # noqa: ANN001, ANN201 - qa.Assistant
-    """One Assistant for the session, sharing the session's model."""
+def report_index_dir(embedder, tmp_path_factory) -> Path:  # noqa: ANN001
+    """An index of the Yongchuan report alone: the answering tests read one report
+    (the library's routing has tests of its own, tests/qa/test_route.py)."""
+    from corpus import load_corpus
+    from index.store import build_index
+
+    out = tmp_path_factory.mktemp("report") / "index"
+    build_index(load_corpus([CORPUS_DIR / "yongchuan-2022-2023.txt"]), embedder, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def assistant(report_index_dir: Path, embedder):  # noqa: ANN001, ANN201 - qa.Assistant
+    """One Assistant over the Yongchuan report for the session, sharing the model."""
     from index.segment import Segmenter
     from index.store import load_index
     from qa.assistant import Assistant
     from qa.glossary import default_glossary
 
-    return Assistant(load_index(index_dir), embedder, Segmenter(), default_glossary())
+    return Assistant(load_index(report_index_dir), embedder, Segmenter(), default_glossary())

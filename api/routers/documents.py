@@ -13,10 +13,17 @@ router = APIRouter(prefix="/api", tags=["documents"], dependencies=[ApiKey])
 @router.get("/documents", response_model=DocumentList, responses=ERROR_RESPONSES,
             summary="The indexed documents")
 async def list_documents(assistant: AssistantDep) -> DocumentList:
-    return DocumentList(documents=[
-        DocumentSummary(id=d.id, title=d.title, chars=len(d.text))
-        for d in assistant.documents.values()
-    ])
+    return DocumentList(documents=[_summary(d) for d in assistant.documents.values()])
+
+
+def _summary(d) -> DocumentSummary:  # noqa: ANN001 - reportqa.types.Document
+    p = d.profile
+    if p is None:
+        return DocumentSummary(id=d.id, title=d.title, chars=len(d.text))
+    return DocumentSummary(
+        id=d.id, title=p.title or d.title, chars=len(d.text),
+        place=p.place.name if p.place else "", place_en=p.place.en if p.place else "",
+        kind=p.kind, year=p.result_year, target_year=p.target_year)
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentOut,

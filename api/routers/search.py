@@ -19,9 +19,11 @@ def search(assistant: AssistantDep,
            q: Annotated[str, Query(description="the query, Chinese or English",
                                    max_length=2000)],
            top_k: Annotated[int, Query(ge=1, le=MAX_TOP_K, description="passages to return")] = 5,
+           doc: Annotated[list[str] | None, Query(description="only these documents (ids)")]
+           = None,
            ) -> SearchOut:
     try:
-        hits = assistant.search(q, top_k=top_k)
+        hits = assistant.search(q, top_k=top_k, docs=doc)
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
     return SearchOut(query=q, top_k=top_k, hits=[

@@ -3,28 +3,36 @@
 // createTextNode), never as HTML.
 "use strict";
 
-const EXAMPLES = [
-  "2022年粮食产量是多少？",
-  "How many 5G base stations were added in 2022?",
-  "What GDP growth target had been set for 2022?",
-  "2023年地区生产总值的增长目标是多少？",
-  "What was Yongchuan's GDP in 2019?",
-];
+// Example questions are made from the library's own reports (see showLibrary).
+const EXAMPLES = [];
 
 const WORDS = {
   zh: {
     figures: "数据", sources: "出处", abstained: "报告未说明", passage: "出处",
-    periods: { "2022-actual": "2022年完成", "2022-target": "2022年目标", "2023-target": "2023年目标", "": "" },
+    kinds: { result: "完成", target: "目标", estimate: "预计" },
     chars: "字符", unit: "单位", thinking: "正在查找…",
   },
   en: {
     figures: "Figures", sources: "Sources", abstained: "Not stated in the report", passage: "Source",
-    periods: { "2022-actual": "2022 result", "2022-target": "2022 target", "2023-target": "2023 target", "": "" },
+    kinds: { result: "result", target: "target", estimate: "estimate" },
     chars: "chars", unit: "unit", thinking: "Looking it up…",
   },
 };
 
 const KEY_STORE = "reportqa-api-key";
+
+/** A period label ("2022-actual", "2016-2020-actual") in the reader's words. */
+function periodText(w, label, info) {
+  if (!label) return "";
+  const p = info || (() => {
+    const m = /^(\d{4})(?:-(\d{4}))?-(actual|target|estimate)$/.exec(label);
+    if (!m) return null;
+    return { start: +m[1], end: +(m[2] || m[1]), kind: m[3] === "actual" ? "result" : m[3] };
+  })();
+  if (!p) return label;
+  const years = p.start === p.end ? `${p.start}` : `${p.start}–${p.end}`;
+  return w === WORDS.zh ? `${years}年${w.kinds[p.kind]}` : `${years} ${w.kinds[p.kind]}`;
+}
 const $ = (id) => document.getElementById(id);
 
 // ------------------------------------------------------------------ helpers
@@ -193,7 +201,7 @@ class AnswerView {
     if (this.data.lang === "en" && f.text_en) li.append(el("span", "value-en", f.text_en));
     li.append(el("span", "label", this.data.lang === "en" ? f.label_en || f.label : f.label));
     if (f.unit) li.append(el("span", "chip unit", `${w.unit}: ${f.unit}`));
-    if (f.period) li.append(el("span", "chip period", w.periods[f.period] || f.period));
+    if (f.period) li.append(el("span", "chip period", periodText(w, f.period, f.period_info)));
     const ref = el("button", "ref", `[${f.citation + 1}]`);
     ref.type = "button";
     ref.title = w.sources;
@@ -260,7 +268,7 @@ function showPassage(view, index) {
     path.append(el("span", "crumb", part));
   });
   $("panel-meta").textContent =
-    `${c.doc_id} · ${w.chars} ${c.start}–${c.end}` + (c.period ? ` · ${w.periods[c.period] || c.period}` : "");
+    `${c.doc_id} · ${w.chars} ${c.start}–${c.end}` + (c.period ? ` · ${periodText(w, c.period, c.period_info)}` : "");
   const text = $("panel-text");
   text.textContent = "";
   text.lang = "zh-CN";
@@ -336,8 +344,25 @@ async function watchReady() {
   }
 }
 
-function setup() {
-  apiKey(); // moves ?key=… into sessionStorage
+/** The title line and the example questions come from the library's reports. */
+async function showLibrary() {
+  try {
+    const r = await fetch("/api/documents", { headers: headers(false) });
+    if (!r.ok) return;
+    const docs = (await r.json()).documents;
+    const named = docs.filter((d) => d.place);
+    const places = [...new Set(named.map((d) => `${d.place}${d.year ? " " + d.year : ""}`))];
+    $("library").textContent = `${docs.length} 份报告 reports: ${places.slice(0, 8).join("、")}` +
+      (places.length > 8 ? " …" : "") + " · answers quote the reports, with sources";
+    for (const d of named.slice(0, 2)) {
+      EXAMPLES.push(`${d.place}${d.year}年地区生产总值是多少？`);
+      EXAMPLES.push(`How fast did ${d.place_en}'s GDP grow in ${d.year}?`);
+    }
+    showExamples();
+  } catch (_) { /* the page still works without them */ }
+}
+
+function showExamples() {
   const examples = $("examples");
   for (const q of EXAMPLES) {
     const b = el("button", "example", q);
@@ -345,6 +370,11 @@ function setup() {
     b.addEventListener("click", () => send(q));
     examples.append(b);
   }
+}
+
+function setup() {
+  apiKey(); // moves ?key=… into sessionStorage
+  showLibrary();
   const box = $("question");
   $("ask").addEventListener("submit", (e) => {
     e.preventDefault();

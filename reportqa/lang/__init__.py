@@ -126,6 +126,20 @@ def relative_years() -> tuple[RelativeYear, ...]:
 
 
 @cache
+def relative_year_words() -> frozenset[str]:
+    """The words of relative_years.tsv (去年, 今年, last year …): when, not what."""
+    return frozenset(w for r in rows("relative_years.tsv") for w in r["pattern"].split("|"))
+
+
+@cache
+def entity_suffixes() -> tuple[str, ...]:
+    """Words that make a place name part of an institution's name (学院, 银行 …)."""
+    lines = (HERE / "entity_suffixes.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(sorted((ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")),
+                        key=len, reverse=True))
+
+
+@cache
 def metadata_lines() -> tuple[re.Pattern[str], ...]:
     """Whole-line patterns of page chrome, dates and bylines (not passages)."""
     return tuple(re.compile(r["pattern"]) for r in rows("metadata_lines.tsv"))

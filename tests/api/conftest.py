@@ -23,8 +23,9 @@ from api.settings import ServeSettings
 
 ALLOWED_ORIGIN = "http://allowed.example"
 
-ZH_QUESTION = "2022年粮食产量是多少？"
-EN_QUESTION = "How many 5G base stations were added in 2022?"
+# The service serves the library of reports: questions name their place.
+ZH_QUESTION = "2022年永川区粮食产量是多少？"
+EN_QUESTION = "How many 5G base stations were added in Yongchuan in 2022?"
 
 
 def settings(**overrides: Any) -> ServeSettings:

@@ -129,8 +129,7 @@ def test_chinese_question_on_desktop(desktop: Page, live_server: str) -> None:
 
 def test_english_example_on_a_phone(phone: Page, live_server: str) -> None:
     expected = api_answer(live_server, EN_QUESTION)
-    phone.page.get_by_role("button", name=EN_QUESTION).click()
-    item = phone.answer(0)
+    item = phone.ask(EN_QUESTION)
     assert "1,196" in item.locator(".answer").text_content()
     assert item.locator(".figure .value").first.text_content() == "1196个"
     assert "2022 result" in item.locator(".figure").first.text_content()
@@ -143,8 +142,21 @@ def test_english_example_on_a_phone(phone: Page, live_server: str) -> None:
     assert phone.errors == [] and phone.dialogs == []
 
 
+def test_title_and_examples_come_from_the_library(desktop: Page, live_server: str) -> None:
+    docs = httpx.get(f"{live_server}/api/documents", timeout=30).json()["documents"]
+    places = {d["place"] for d in docs if d["place"]}
+    desktop.page.locator("#examples .example").first.wait_for()
+    examples = desktop.page.locator("#examples .example").all_text_contents()
+    assert examples and all(any(p in q or d["place_en"] in q for p in places for d in docs)
+                            for q in examples)
+    assert "永川区" not in desktop.page.title()  # the page is the library's, not one report's
+    assert f"{len(docs)} 份报告" in desktop.page.locator("#library").text_content()
+    desktop.page.locator("#examples .example").first.click()
+    assert desktop.answer(0).locator(".answer").text_content()
+
+
 def test_abstention_looks_different(desktop: Page) -> None:
-    answered = desktop.ask("What GDP growth target had been set for 2022?")
+    answered = desktop.ask("What GDP growth target had Yongchuan set for 2022?")
     refused = desktop.ask("What was Yongchuan's GDP in 2019?")
     assert "abstained" not in (answered.get_attribute("class") or "")
     assert "abstained" in (refused.get_attribute("class") or "")

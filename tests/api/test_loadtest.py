@@ -53,7 +53,7 @@ def test_reportqa_serve_starts_answers_and_stops() -> None:
     import httpx
 
     with serve_subprocess() as server:
-        r = httpx.post(f"{server.base_url}/api/ask", json={"question": "2022年粮食产量是多少？"},
+        r = httpx.post(f"{server.base_url}/api/ask", json={"question": "2022年永川区粮食产量是多少？"},
                        timeout=30)
         assert r.status_code == 200 and "47.6万吨" in r.json()["answer"]
         assert httpx.get(server.base_url + "/", timeout=5).status_code == 200

@@ -35,7 +35,7 @@ def test_files_written(tmp_path: Path, run: tuple[list[ItemResult], dict]) -> No
     }
 
     saved = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
-    assert set(saved) == {"n", "top_k", "zh", "en", "all", "by_kind", "by_lang_kind"}
+    assert set(saved) == {"n", "top_k", "zh", "en", "all", "by_kind", "by_lang_kind", "by_file"}
     assert saved == json.loads(json.dumps(metrics))
     assert saved["zh"]["answer_acc"] == pytest.approx(2 / 3)
 
@@ -75,16 +75,23 @@ def test_table(run: tuple[list[ItemResult], dict]) -> None:
         "hit@5",
         "MRR",
         "acc",
+        "strict",
+        "wrong_rep",
         "abst_recall",
         "false_abst",
         "faithful",
         "p50",
         "ms",
     ]
+    # strict: z1 is right only in its text (no stated figure), so zh is z3 alone (1/3);
+    # en is e1 (1/2); all 2/5. No item names its documents: no wrong-report answers.
     assert [line.split() for line in lines[1:]] == [
-        ["zh", "3", "0.500", "0.500", "0.500", "0.667", "1.000", "0.000", "0.000", "30"],
-        ["en", "2", "0.000", "1.000", "0.500", "0.500", "0.000", "0.000", "1.000", "35"],
-        ["all", "5", "0.333", "0.667", "0.500", "0.600", "0.500", "0.000", "0.500", "30"],
+        ["zh", "3", "0.500", "0.500", "0.500", "0.667", "0.333", "0.000", "1.000", "0.000",
+         "0.000", "30"],
+        ["en", "2", "0.000", "1.000", "0.500", "0.500", "0.500", "0.000", "0.000", "0.000",
+         "1.000", "35"],
+        ["all", "5", "0.333", "0.667", "0.500", "0.600", "0.400", "0.000", "0.500", "0.000",
+         "0.500", "30"],
     ]
     # Columns line up: every line has the same width.
     assert len({len(line) for line in lines}) == 1

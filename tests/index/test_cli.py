@@ -50,10 +50,14 @@ def test_info_json_lists_documents(index_dir: Path, capsys: pytest.CaptureFixtur
     code, out, _ = _run(capsys, "info", "--json", "--index", str(index_dir))
     info = json.loads(out)
     assert code == 0
-    assert info["documents"] == [{
-        "id": "yongchuan-2022-2023",
+    doc = next(d for d in info["documents"] if d["id"] == "yongchuan-2022-2023")
+    assert {k: doc[k] for k in ("title", "path", "chars")} == {
         "title": "关于重庆市永川区2022年国民经济和社会发展计划执行情况及2023年计划草案的报告",
-        "path": "corpus/yongchuan-2022-2023.txt", "chars": 23705}]
+        "path": "corpus/yongchuan-2022-2023.txt", "chars": 23705}
+    # Each document's profile, derived from it at index time.
+    assert doc["profile"]["place"]["name"] == "永川区"
+    assert (doc["profile"]["result_year"], doc["profile"]["target_year"]) == (2022, 2023)
+    assert len(info["documents"]) == 26
     assert info["dim"] == 384 and info["model"] == "data/models/multilingual-e5-small"
     for key in ("corpus_checksum", "format_version", "built_at", "normalized"):
         assert key in info

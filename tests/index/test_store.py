@@ -44,7 +44,7 @@ def test_folder_holds_plain_files_and_manifest(built: Path, embedder) -> None:  
         "bm25", "documents.jsonl", "faiss.index", "manifest.json", "passages.jsonl"]
     m = read_manifest(built)
     assert m["dim"] == 384 and m["normalized"] is True and m["metric"] == "inner_product"
-    assert m["model"] == embedder.name and m["format_version"] == 1
+    assert m["model"] == embedder.name and m["format_version"] == 2
     assert m["passages"] == 3  # one passage per paragraph line under the headings
     assert [d["id"] for d in m["documents"]] == ["sample"]
     assert not list((built / "bm25").glob("*.pkl"))

@@ -87,13 +87,17 @@ def test_table_row_answer_keeps_column_meaning(assistant) -> None:  # noqa: ANN0
 def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None:  # noqa: ANN001
     d = assistant.ask(question).to_dict()
     assert d["abstained"] is True and d["figures"] == []
-    assert d["answer"].startswith(("报告中没有找到", "The report does not state"))
+    # A year or a place no report of the library covers is the library's answer.
+    assert d["answer"].startswith(("报告中没有找到", "The report does not state", "资料库中没有",
+                                   "The library has no report"))
 
 
 def test_answer_json_contract(assistant) -> None:  # noqa: ANN001
     d = assistant.ask("2022年城镇新增就业多少人？", top_k=3, id="q1").to_dict()
     assert list(d) == ["id", "question", "lang", "answer", "abstained", "figures",
-                       "citations", "timing_ms"]
+                       "citations", "timing_ms", "reports", "assumed"]
+    assert d["reports"][0]["doc_id"] == "yongchuan-2022-2023"
+    assert d["reports"][0]["place"] == "永川区" and d["reports"][0]["year"] == 2022
     assert d["id"] == "q1" and len(d["citations"]) == 3
     assert {"text", "value", "unit", "label", "label_en", "period", "kind", "citation",
             "start", "end"} <= set(d["figures"][0])

@@ -35,10 +35,10 @@ def test_jsonl_echoes_ids_and_keeps_going_past_bad_lines(
     index_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lines = [
-        json.dumps({"id": "a", "question": "2022年粮食产量是多少？"}, ensure_ascii=False),
+        json.dumps({"id": "a", "question": "2022年永川粮食产量是多少？"}, ensure_ascii=False),
         "not json",
         json.dumps({"id": 7, "question": ""}),
-        json.dumps({"question": "How many 5G base stations were added in 2022?"}),
+        json.dumps({"question": "How many 5G base stations were added in Yongchuan in 2022?"}),
     ]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
     code = main(["ask", "--jsonl", "-", "--index", str(index_dir)])

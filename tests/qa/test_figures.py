@@ -355,8 +355,8 @@ def test_no_period_with_2022_goal() -> None:
 
 
 def test_bad_arguments_are_rejected() -> None:
-    with pytest.raises(ValueError, match="period must be one of"):
-        extract_figures("增长3.5%", 0, "2024-actual")
+    with pytest.raises(ValueError, match="period must be a period label"):
+        extract_figures("增长3.5%", 0, "2024-result")
     with pytest.raises(ValueError, match="offset must be >= 0, got -1"):
         extract_figures("增长3.5%", -1, A22)
 

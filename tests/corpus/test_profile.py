@@ -1,0 +1,87 @@
+"""Profiles derived from the reports themselves: place, kind and years.
+
+Each row is one real report of the corpus; nothing in the code names them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus import CorpusError, load_corpus
+from reportqa.paths import CORPUS_DIR
+
+
+@pytest.fixture(scope="module")
+def profiles() -> dict:
+    return {d.id: d.profile for d, _ in load_corpus([CORPUS_DIR])}
+
+
+@pytest.mark.parametrize(("doc", "place", "parent", "kind", "result", "target"), [
+    ("yongchuan-2022-2023", "永川区", "重庆市", "plan", 2022, 2023),
+    ("suining-2021-plan", "遂宁市", "四川省", "plan", 2021, 2022),  # title wraps over two lines
+    ("yaohai-2021-plan", "瑶海区", "合肥市", "plan", 2021, 2022),  # city and district in the title
+    ("shahekou-2022-gwr", "沙河口区", "大连市", "gwr", 2021, 2022),  # delivered in December
+    ("quanshan-2024-gwr", "泉山区", "徐州市", "gwr", 2023, 2024),
+    ("yanbian-2021-gwr", "延边朝鲜族自治州", "吉林省", "gwr", 2020, 2021),
+    ("lushunkou-2023-gwr", "旅顺口区", "大连市", "gwr", 2022, 2023),  # no title: the byline
+    ("dalian-2023-gwr", "大连市", "辽宁省", "gwr", 2022, 2023),  # no title, no byline: the body
+    ("wuhu-2022-bulletin", "芜湖市", "安徽省", "bulletin", 2022, None),
+    ("ningyuan-2023-bulletin", "宁远县", "湖南省", "bulletin", 2023, None),  # no title
+    ("bingtuan-2019-bulletin", "新疆生产建设兵团", None, "bulletin", 2019, None),
+])
+def test_profile_is_read_from_the_report(profiles: dict, doc: str, place: str, parent: str | None,
+                                         kind: str, result: int, target: int | None) -> None:
+    p = profiles[doc]
+    assert p.place is not None and p.place.name == place
+    assert parent is None or parent in p.place.parents
+    assert (p.kind, p.result_year, p.target_year) == (kind, result, target)
+
+
+def test_short_forms_and_english_names(profiles: dict) -> None:
+    assert profiles["yanbian-2021-gwr"].place.short == "延边"
+    assert profiles["beilin-2025-gwr"].place.short == "北林"  # not 北 + 林区
+    assert profiles["bingtuan-2019-bulletin"].place.short == "兵团"  # not 新疆
+    assert "suining" in profiles["suining-2021-plan"].place.en_forms
+    assert "lushunkou" in profiles["lushunkou-2023-gwr"].place.en_forms
+
+
+def test_sections_get_the_reports_periods(profiles: dict) -> None:
+    assert set(profiles["suining-2021-plan"].periods) >= {"2021-actual", "2022-target"}
+    assert profiles["wuhu-2022-bulletin"].periods == ("2022-actual",)
+
+
+def _write(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_override_file_corrects_the_profile(tmp_path: Path) -> None:
+    _write(tmp_path, "r.txt", "工作报告\n一年来，全县经济稳中向好，地区生产总值增长5%。\n")
+    _write(tmp_path, "r.profile.json", json.dumps(
+        {"place": "牟定县", "result_year": 2023, "target_year": 2024, "kind": "gwr"},
+        ensure_ascii=False))
+    (doc, passages), = load_corpus([tmp_path])
+    p = doc.profile
+    assert p.place.name == "牟定县" and "楚雄彝族自治州" in p.place.parents
+    assert (p.result_year, p.target_year, p.kind) == (2023, 2024, "gwr")
+    assert p.derived["place"] == "override"
+
+
+def test_a_document_without_place_or_year_still_indexes(tmp_path: Path) -> None:
+    _write(tmp_path, "notes.txt", "各位代表：\n经济运行总体平稳，就业形势稳定。\n")
+    (doc, passages), = load_corpus([tmp_path])
+    assert doc.profile.place is None and passages
+    assert doc.profile.place_name("en") == "this report"
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"year": 2022}', '{"result_year": "x"}',
+                                     '{"place": ""}', '{"kind": "novel"}'])
+def test_a_broken_override_is_one_clear_error(tmp_path: Path, content: str) -> None:
+    _write(tmp_path, "r.txt", "关于某县2022年计划执行情况的报告\n全县经济增长5%。\n")
+    _write(tmp_path, "r.profile.json", content)
+    with pytest.raises(CorpusError, match=r"r\.profile\.json"):
+        load_corpus([tmp_path])

@@ -1,0 +1,76 @@
+"""Routing a question to the library's reports by the place and year it names.
+
+The library is the project's own corpus: the Yongchuan report and 25 openings of
+other places' reports. The questions below are new wording, not gold questions.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus import load_corpus
+from qa.route import Router
+from reportqa.paths import CORPUS_DIR
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    return Router({d.id: d.profile for d, _ in load_corpus([CORPUS_DIR])})
+
+
+def _docs(router: Router, question: str, years: tuple[int, ...] = ()) -> list[tuple[str, ...]]:
+    return [ds for _, ds in router.route(question, years).groups]
+
+
+@pytest.mark.parametrize(("question", "doc"), [
+    ("遂宁去年的社零是多少？", "suining-2021-plan"),
+    ("Suining's exports in 2021?", "suining-2021-plan"),
+    ("延边州的旅游收入", "yanbian-2021-gwr"),
+    ("How did Yanbian's tourism do?", "yanbian-2021-gwr"),
+    ("合肥市瑶海区的税收", "yaohai-2021-plan"),  # the city qualifies its district
+    ("Yaohai District of Hefei: fiscal revenue", "yaohai-2021-plan"),
+    ("兵团的棉花产量", "bingtuan-2019-bulletin"),
+    ("XPCC cotton output", "bingtuan-2019-bulletin"),
+    ("lushunkou fishery output", "lushunkou-2023-gwr"),  # the library's own place in any case
+    ("重庆市永川区的茶叶产量", "yongchuan-2022-2023"),
+    ("长沙县的工业投资", "changshaxian-2023-gwr"),  # not 长沙市
+])
+def test_a_named_place_routes_to_its_own_report(router: Router, question: str, doc: str) -> None:
+    assert _docs(router, question) == [(doc,)]
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("绵阳市去年的GDP是多少？", "绵阳市"),
+    ("What was Qingdao's retail sales growth?", "青岛市"),
+    ("How fast did Urumqi grow?", "乌鲁木齐市"),  # an English name that is not pinyin
+    ("重庆市2022年GDP是多少？", "重庆市"),  # Yongchuan's parent is not Yongchuan
+    ("What was Sichuan's tea output?", None),  # a province with a report of its own
+])
+def test_a_place_without_a_report_is_missing(router: Router, question: str,
+                                              missing: str | None) -> None:
+    route = router.route(question)
+    if missing is None:
+        assert route.groups and not route.missing
+    else:
+        assert not route.groups and [m.name for m in route.missing] == [missing]
+
+
+def test_two_places_with_reports_are_a_comparison_across_places(router: Router) -> None:
+    assert _docs(router, "芜湖市和遂宁市哪个GDP增速高？") == [("wuhu-2022-bulletin",),
+                                                               ("suining-2021-plan",)]
+    assert _docs(router, "Wuhu versus Tongcheng: who grew faster?") == [
+        ("wuhu-2022-bulletin",), ("tongcheng-2023-plan",)]
+
+
+def test_a_year_routes_to_the_reports_that_cover_it(router: Router) -> None:
+    docs = _docs(router, "2019年的经济增速是多少？", (2019,))[0]
+    assert set(docs) == {"sichuan-2019-plan", "bingtuan-2019-bulletin"}
+    route = router.route("2031年的GDP目标", (2031,))
+    assert not route.groups and route.missing_year == 2031
+
+
+def test_words_that_are_no_place_stay_unrouted(router: Router) -> None:
+    # 城区 is a county's name elsewhere; 重庆文理学院 is a college.
+    for q in ("城区道路整治了多少公里？", "重庆文理学院新增了几个硕士点？"):
+        route = router.route(q)
+        assert not route.missing and len(route.docs) == 26

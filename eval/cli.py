@@ -67,6 +67,9 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--index", default=None, help="index folder for the in-process assistant (default: its own)"
     )
     p.add_argument(
+        "--no-overrides", action="store_true",
+        help="answer without the reports' own override files (<name>.glossary.tsv)")
+    p.add_argument(
         "--out", default=DEFAULT_OUT, metavar="DIR", help=f"output folder (default: {DEFAULT_OUT})"
     )
     p.add_argument(
@@ -141,7 +144,8 @@ def _make_source(args: argparse.Namespace) -> Any:
             f"the in-process assistant (qa.Assistant) is not available: {exc}; "
             "use --api URL to evaluate a running server"
         ) from exc
-    return InProcess(Assistant.load(index_dir=getattr(args, "index", None)))
+    options = {"overrides": False} if getattr(args, "no_overrides", False) else {}
+    return InProcess(Assistant.load(index_dir=getattr(args, "index", None), **options))
 
 
 def _print_outcome(

@@ -151,7 +151,11 @@ def answer_found(expected: Sequence[str], answer: dict[str, Any]) -> bool:
 def answer_stated(expected: Sequence[str], answer: dict[str, Any]) -> bool:
     """Whether every expected string with a digit in it is (inside) one of the answer's
     figures, and every other one is in the answer text or its figures."""
-    figures = [f.get("text", "") for f in answer.get("figures") or []]
+    figures = []
+    for f in answer.get("figures") or []:
+        # A qualifier the report writes beside the figure (突破200亿元, 8%左右) is stated too.
+        text, qual = f.get("text", ""), (f.get("qualifier") or "").split("/")[0]
+        figures += [text, qual + text, text + qual] if qual else [text]
     for needle in expected:
         places = figures if any(ch.isdigit() for ch in needle) else [answer.get("answer") or "",
                                                                      *figures]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Set as AbstractSet
@@ -32,7 +33,7 @@ from qa.compose import (
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa.units import COUNT_UNITS
-from qa.glossary import GENERIC_HEADS, Glossary, default_glossary
+from qa.glossary import GENERIC_HEADS, Glossary, library_glossary, override_path
 from qa.query import (
     COUNTER_KINDS,
     INTENT_TERMS,
@@ -54,7 +55,7 @@ from qa.retrieve import (
 )
 from reportqa import lang as lang_data
 from reportqa import periods as period_labels
-from reportqa.paths import default_index_dir, default_model
+from reportqa.paths import ROOT, default_index_dir, default_model
 from reportqa.types import Answer, Citation, Figure, Hit, Passage, TableCell
 
 
@@ -143,7 +144,8 @@ class Assistant:
         }
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
         self._titled = {p.id: self._titled_row(p) for p in bundle.passages if p.kind == "table_row"}
-        self._corpus_text = "\n".join(d.text for d in bundle.documents.values()).lower()
+        self._doc_lower = {d.id: d.text.lower() for d in bundle.documents.values()}
+        self._corpus_text = "\n".join(self._doc_lower.values())
         self.words = QuestionWords(segmenter, glossary, self._corpus_text)
         self._around = {
             (p.id, f.start): self._around_text(p, f)
@@ -162,7 +164,8 @@ class Assistant:
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, model: str | None = None,
-             settings: Settings | None = None, threads: int | None = 1) -> Assistant:
+             settings: Settings | None = None, threads: int | None = 1,
+             overrides: bool | None = None) -> Assistant:
         """Load the index and its model once; `model` defaults to the index's own.
 
         `threads`: torch threads for query embedding. One query of ~20 tokens gains
@@ -174,7 +177,10 @@ class Assistant:
         embedder = Embedder(model or bundle.model or default_model(), threads=threads).warm_up()
         if embedder.dim != bundle.manifest["dim"]:
             load_index(path, dim=embedder.dim)  # raises the one-line mismatch error
-        return cls(bundle, embedder, Segmenter(), default_glossary(), settings)
+        if overrides is None:
+            overrides = os.environ.get("REPORTQA_OVERRIDES", "1").lower() not in ("0", "no", "off")
+        found = overrides_of(bundle) if overrides else ()
+        return cls(bundle, embedder, Segmenter(), library_glossary(found), settings)
 
     # ----------------------------------------------------------------- public
 
@@ -296,11 +302,20 @@ class Assistant:
         terms, scale, alts = self._query_terms(q, self._unplaced(q.text, route))
         mask = self._mask(docs)
         hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask)
-        answer, score = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k)
+        corpus = self._corpus_of(tuple(docs))
+        answer, score = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k,
+                                     corpus)
         report = self._report_of(answer, docs)
         if report is not None:
             self._name_report(answer, report, q.lang, several=len(self.profiles) > 1)
         return answer, score
+
+    def _corpus_of(self, docs: tuple[str, ...]) -> str:
+        """The lower-cased text of `docs`: a term is absent from the reports asked about
+        even when another report of the library has it."""
+        if len(docs) == len(self.bundle.documents):
+            return self._corpus_text
+        return "\n".join(self._doc_lower[d] for d in docs)
 
     def _report_of(self, answer: Answer, docs: list[str]) -> str | None:
         if answer.citations:
@@ -376,11 +391,11 @@ class Assistant:
             toks = []
             for zhs, n_words in groups:
                 for zh in zhs:
-                    first = next((r for r in alts if r in zhs and _same_head(r, zh)), None)
+                    first = next((r for r in alts if r in zhs and self._same(r, zh)), None)
                     if first is not None:
                         alts[first] += (zh,)
                         continue
-                    same = [o for o in zhs if o != zh and _same_head(o, zh)]
+                    same = [o for o in zhs if o != zh and self._same(o, zh)]
                     sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")
                     # A term the report lacks, whose words it never says together
                     # (人均地区生产总值), stays whole: cut into words the report has (人均,
@@ -397,8 +412,14 @@ class Assistant:
             toks += [a for forms in alts.values() for a in forms]  # retrieval looks for all
             toks += list(q.numbers)
         years = {str(y) for y in q.years}
-        return [t for t in dict.fromkeys(toks)
-                if t not in years and t not in self._place_words], scale, alts
+        toks = [t for t in dict.fromkeys(toks) if t not in years and t not in self._place_words]
+        if not subject_terms(toks, q.units) and "%" in q.units:
+            # "Which grew faster, Wuhu or Suining?": the economy, the genre's default subject.
+            default = lang_data.default_subjects().get("growth")
+            if default:
+                toks.append(default)
+                scale[default] = 1.0
+        return toks, scale, alts
 
     def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int,
               mask: np.ndarray | None = None) -> list[Hit]:
@@ -420,6 +441,10 @@ class Assistant:
                 if h.passage.id not in best or h.score > best[h.passage.id].score:
                     best[h.passage.id] = h
         return sorted(best.values(), key=lambda h: -h.score)
+
+    def _same(self, a: str, b: str) -> bool:
+        """One subject said two ways: one head (合同引资, 协议引资) or one genre term."""
+        return _same_head(a, b) or self.glossary.same_term(a, b)
 
     def _said_together(self, words: list[str]) -> bool:
         """Whether one sentence of the report holds all of `words`."""
@@ -458,11 +483,13 @@ class Assistant:
 
     # -------------------------------------------------------------- answering
 
-    def _answer(self, q: Query, ev: Evidence, hits: list[Hit], top_k: int) -> tuple[Answer, float]:
-        """The answer and the score of its best sentence (how well it answers)."""
+    def _answer(self, q: Query, ev: Evidence, hits: list[Hit], top_k: int,
+                corpus: str | None = None) -> tuple[Answer, float]:
+        """The answer and the score of its best sentence (how well it answers);
+        `corpus` is the text of the reports answered from (what "absent" means)."""
         cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
-        reason = self._abstain_reason(q, ev, best)
+        reason = self._abstain_reason(q, ev, best, corpus)
         if reason is not None or best is None:
             covers = self._covers(hits)
             return (abstention(q, reason or "no passage",
@@ -617,7 +644,7 @@ class Assistant:
         around, tokens = self._around[(p.id, f.start)]
         own = rel = self._cover(ev, tokens, around)
         rel = max(rel, 0.5 * rel + 0.5 * sentence_cov)
-        period_ok = f.period == q.period
+        period_ok = period_labels.answers(f.period, q.period)
         unit_ok = self._unit_matches(f, q.units)
         unit_bad = bool(q.units) and not unit_ok
         share = q.asks_share and self._is_share(p, f)  # "占比多少": a share answers it
@@ -711,7 +738,7 @@ class Assistant:
                         + 0.3 * self._unit_matches(sf.figure, units) + 0.2 * sf.period_ok)
             # An ask that names its own period takes only a figure of that period.
             free = [sf for sf in c.scored if sf not in taken
-                    and (period is None or sf.figure.period == period)]
+                    and (period is None or period_labels.answers(sf.figure.period, period))]
             pick = max(free, key=fit, default=None)
             if pick is not None and fit(pick) >= 0.3:
                 taken.append(pick)
@@ -735,7 +762,7 @@ class Assistant:
         have = {sf.figure.period for sf in chosen}
         extra = []
         for period in sorted(q.periods - have):
-            sf = next((x for x in c.scored if x.figure.period == period
+            sf = next((x for x in c.scored if period_labels.answers(x.figure.period, period)
                        and x.relevance >= self.settings.min_figure_relevance), None)
             if sf is not None:
                 extra.append(sf)
@@ -787,17 +814,23 @@ class Assistant:
             return table_row_figures(p, self.glossary)
         return extract_figures(p.text, p.start, p.period, glossary=self.glossary)
 
-    def absent_terms(self, content: list[str], whole: bool = False) -> list[str]:
+    def absent_terms(self, content: list[str], whole: bool = False,
+                     corpus: str | None = None) -> list[str]:
         """Question terms the report never uses, not even as their parts
         (房价, 常住人口, 区长): the question is about something it does not cover.
         `whole`: parts do not count. An English question's terms come from the
         glossary, whose terms are all in the report except those listed as absent
         (人均地区生产总值 for "per-capita GDP"): such a term is absent as a whole."""
+        text = self._corpus_text if corpus is None else corpus
+
         def absent(t: str) -> bool:
-            if len(t) < 2 or t in self._corpus_text or t.isdigit():
+            if len(t) < 2 or t.lower() in text or t.isdigit():
                 return False
             if whole:
                 return True
+            # Its parts are ordinary words (城镇, 居民): any report of the library may
+            # say them, so they are looked for in all of it; the term itself in the
+            # reports asked about.
             parts = self.segment.subwords(t)
             return not parts or not all(w in self._corpus_text for w in parts)
         return [t for t in content if absent(t)]
@@ -809,7 +842,8 @@ class Assistant:
         return ", ".join(f"{self.glossary.label_en(t)} ({t})" if self.glossary.label_en(t) else t
                          for t in terms)
 
-    def _abstain_reason(self, q: Query, ev: Evidence, best: Candidate | None) -> str | None:
+    def _abstain_reason(self, q: Query, ev: Evidence, best: Candidate | None,
+                        corpus: str | None = None) -> str | None:
         content = ev.content
         if q.out_of_scope_year is not None:
             return f"year {q.out_of_scope_year}"
@@ -827,9 +861,9 @@ class Assistant:
             return "no terms"
         # An English word's one-word guess (ageing → 老龄化) is no proof of absence;
         # only terms the question surely means (phrases, names, indicators) are.
-        missing = [t for t in self.absent_terms(content, whole=q.lang == "en")
+        missing = [t for t in self.absent_terms(content, whole=q.lang == "en", corpus=corpus)
                    if ev.scale.get(t, 1.0) >= 1.0
-                   and all(self.absent_terms([f], whole=True) for f in ev.forms(t))]
+                   and all(self.absent_terms([f], whole=True, corpus=corpus) for f in ev.forms(t))]
         if missing and best is not None and q.lang == "zh":  # unless said in other words
             s, e = best.span
             sentence = best.hit.passage.text[s:e]
@@ -921,6 +955,17 @@ class Assistant:
         """A figure is stated only if it sits verbatim inside its citation."""
         doc = self.bundle.documents[c.doc_id].text
         return c.start <= f.start < f.end <= c.end and doc[f.start:f.end] == f.text
+
+
+def overrides_of(bundle: IndexBundle) -> tuple[str, ...]:
+    """The glossary override files beside the index's documents (`<name>.glossary.tsv`)."""
+    found = []
+    for d in bundle.documents.values():
+        src = Path(d.path) if os.path.isabs(d.path) else ROOT / d.path
+        gloss = override_path(src)
+        if gloss.is_file():
+            found.append(str(gloss))
+    return tuple(sorted(found))
 
 
 # Where a sentence's clauses end.

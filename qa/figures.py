@@ -99,7 +99,9 @@ VERB_PREFIX = re.compile(
 )
 _GROWTH_VERB = re.compile(r"(增长|提高|提升|增加|上升|下降|减少|降低|下滑|回落)了?$")
 _DOWN_VERBS = ("下降", "减少", "降低", "下滑", "回落")
-_TARGET_WORDS = re.compile(r"力争|目标|(?<!超)预期(?!转弱)|(?<!行动)计划(?!执行|草案)|预计|确保")
+# 预期 after 改善/稳定/市场/社会 is people's expectations (改善预期的实事), not a target.
+_TARGET_WORDS = re.compile(r"力争|目标|(?<!超)(?<!改善)(?<!稳定)(?<!市场)(?<!社会)(?<!稳)预期(?!转弱)|"
+                           r"(?<!行动)计划(?!执行|草案)|预计|确保")
 _SHARE_WORDS = ("占比", "比重", "比例")
 _RATIO_WORDS = ("率", "度")  # 优良率, 研发投入强度, 满意度
 _HEADS = ("产量", "产值", "收入", "增加值", "投资", "面积", "规模", "总额", "价格", "人数")
@@ -355,7 +357,7 @@ def _label_en(gloss: Glossary, label: str) -> str:
 # A result measured against its target ("增长8.2%、高于计划目标0.7个百分点", "符合3%左右的
 # 预期目标", "与预期目标持平") is a result: the target word there names no target period.
 _VS_TARGET = re.compile(r"(?:高于|低于|超过|超出|好于|快于|慢于|符合|与)[^，,；;。]{0,12}?"
-                        r"(?:预期|计划)?目标(?:任务)?(?:持平)?")
+                        r"(?:计划目标|预期目标|预期|计划|目标)(?:任务)?(?:持平)?")
 _YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
 
 
@@ -373,11 +375,15 @@ def _period_for(text: str, f: _Found, period: str) -> str:
     if own is not None and any(a <= f.start < b for a, b in vs):
         return periods.label(own.start, "target")  # "符合3%左右的预期目标": the target itself
     sentence = _VS_TARGET.sub("", _SPANS_RE.sub("", text[lo:hi]))
-    if not _TARGET_WORDS.search(sentence):
+    words = {m.group(0) for m in _TARGET_WORDS.finditer(sentence)}
+    if not words:
         return period
     if own is not None:
-        year = own.start + 1 if f"{own.start + 1}年" in sentence else own.start
-        return periods.label(year, "target")
+        if f"{own.start + 1}年" in sentence:
+            return periods.label(own.start + 1, "target")
+        if words == {"预计"}:
+            return periods.label(own.start, "estimate")  # 预计全年…: the year's result, estimated
+        return periods.label(own.start, "target")
     named = [int(y) for y in _YEAR_IN.findall(sentence)]
     return periods.label(max(named), "target") if named else period
 

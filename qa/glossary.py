@@ -30,7 +30,12 @@ if TYPE_CHECKING:
     import jieba
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-GLOSSARY_PATH = DATA_DIR / "glossary.tsv"
+ROOT = Path(__file__).resolve().parent.parent
+# The hand-written glossary of the first report is that report's override, beside
+# it: `<document>.glossary.tsv`. Every report gets the genre's term base.
+GLOSSARY_PATH = ROOT / "corpus" / "yongchuan-2022-2023.glossary.tsv"
+GENRE_TERMS_PATH = ROOT / "reportqa" / "lang" / "indicators.tsv"
+OVERRIDE_SUFFIX = ".glossary.tsv"
 USERDICT_PATH = DATA_DIR / "userdict.txt"
 KINDS = ("indicator", "term", "place", "org", "unit")
 # jieba part-of-speech tags written to the user dictionary, and frequencies:
@@ -57,6 +62,7 @@ class Entry:
     en: str
     zh: str
     kind: str
+    canon: str = ""  # the genre term an alias writes another way (生产总值 → 地区生产总值)
 
 
 # Words the suffix rules of `singular` get wrong: words in -s that are not
@@ -133,6 +139,7 @@ class Glossary:
             if e.kind != "unit":
                 self._en_of.setdefault(e.zh, e.en)
             self._kind_of.setdefault(e.zh, e.kind)
+        self._canon: dict[str, str] = {e.zh: e.canon for e in self.entries if e.canon}
         self._max_words = max((len(k) for k in self._by_key), default=1)
         # Longest first, so that label_en finds 城镇居民人均可支配收入 before 人均可支配收入.
         self._zh_longest = sorted(self._en_of, key=len, reverse=True)
@@ -231,6 +238,11 @@ class Glossary:
             raise ValueError(f"unknown kinds {sorted(unknown)}; expected some of {KINDS}")
         return [zh for zh, kind in self._kind_of.items() if kind in wanted]
 
+    def same_term(self, a: str, b: str) -> bool:
+        """Two ways of writing one of the genre's terms (地区生产总值, 生产总值)."""
+        ca = self._canon.get(a)
+        return ca is not None and ca == self._canon.get(b)
+
     def kind_of(self, zh: str) -> str:
         return self._kind_of.get(zh, "")
 
@@ -276,10 +288,63 @@ def _read_tsv(lines: list[str], source: str) -> Iterable[Entry]:
         yield Entry(en, zh, kind)
 
 
-@lru_cache(maxsize=1)
+def genre_entries(path: Path = GENRE_TERMS_PATH) -> list[Entry]:
+    """The genre's indicator terms (`reportqa/lang/indicators.tsv`: zh, en and their
+    aliases) as glossary entries: every English form names the term and its aliases."""
+    out: list[Entry] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines[1:], 2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 4 or not cols[0].strip() or not cols[1].strip():
+            raise ValueError(f"{path}:{n}: expected 'zh<TAB>en<TAB>aliases_zh<TAB>aliases_en'")
+        zh, en, aliases_zh, aliases_en = (c.strip() for c in cols)
+        english = [en] + [a for a in aliases_en.split("|") if a]
+        for e in english:
+            out.append(Entry(e, zh, "indicator", zh))
+        for alias in (a for a in aliases_zh.split("|") if a and not a.isascii()):
+            out += [Entry(e, alias, "indicator", zh) for e in english]
+    return out
+
+
+def layered(*layers: Sequence[Entry]) -> Glossary:
+    """One glossary from several: an English phrase an earlier layer (a report's own
+    override) knows keeps its meaning there; later layers (the genre's terms) add only
+    phrases it lacks."""
+    canon = {e.zh: e.canon for layer in layers for e in layer if e.canon}
+    seen: dict[tuple[str, ...], set[str]] = {}  # phrase -> the genre terms it means so far
+    entries: list[Entry] = []
+    for layer in layers:
+        mine: dict[tuple[str, ...], set[str]] = {}
+        for e in layer:
+            key = tuple(normalise_en(e.en))
+            # A later layer may add another way of writing the same term (居民消费价格 for
+            # "CPI" beside a report's 居民消费价格指数): an alternative, not a new meaning.
+            if key in seen and (not e.canon or e.canon not in seen[key]):
+                continue
+            entries.append(e)
+            mine.setdefault(key, set()).add(canon.get(e.zh, e.zh))
+        for key, terms in mine.items():
+            seen.setdefault(key, set()).update(terms)
+    return Glossary(entries)
+
+
+def override_path(source: Path) -> Path:
+    return source.with_name(source.stem + OVERRIDE_SUFFIX)
+
+
+@lru_cache(maxsize=8)
+def library_glossary(overrides: tuple[str, ...] = ()) -> Glossary:
+    """The genre's terms under the given reports' own glossaries (their override files)."""
+    layers = [list(_read_tsv(Path(p).read_text(encoding="utf-8").splitlines(), p))
+              for p in overrides]
+    return layered(*layers, genre_entries())
+
+
 def default_glossary() -> Glossary:
-    """The project's glossary, read once on first use (never at import)."""
-    return Glossary.load()
+    """The first report's glossary over the genre's terms, read once (never at import)."""
+    return library_glossary((str(GLOSSARY_PATH),))
 
 
 def write_userdict(glossary: Glossary, path: Path | str = USERDICT_PATH) -> int:

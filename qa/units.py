@@ -23,7 +23,7 @@ MAGNITUDES: dict[str, Decimal] = {
 # 千 is a magnitude only when it is not the start of a unit (千瓦时, 千米, 千伏).
 MAGNITUDE_RE = r"万亿|亿|万|千(?![瓦米伏克])"
 
-PERCENT_UNITS = ("%", "个百分点", "百分点")
+PERCENT_UNITS = ("%", "个百分点", "百分点", "‰", "个千分点")
 # Classifiers: the figure counts things.
 COUNT_UNITS = (
     "人次", "场次", "个", "家", "户", "人", "处", "所", "条", "组", "笔", "名", "座", "席",

@@ -82,6 +82,17 @@ def year_of(text: str) -> int | None:
     return p.end if p else None
 
 
+def answers(stated: str, asked: str) -> bool:
+    """Whether a figure of period `stated` answers a question about `asked`: the same
+    period, or an estimate of the result asked for (预计全年… in a report written before
+    the year's statistics were out)."""
+    if stated == asked:
+        return True
+    s, a = parse(stated), parse(asked)
+    return (s is not None and a is not None and s.kind == "estimate" and a.kind == "result"
+            and (s.start, s.end) == (a.start, a.end))
+
+
 def describe(text: str, lang: str) -> str:
     p = parse(text)
     if p is None:

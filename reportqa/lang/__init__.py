@@ -126,6 +126,12 @@ def relative_years() -> tuple[RelativeYear, ...]:
 
 
 @cache
+def default_subjects() -> dict[str, str]:
+    """What a question that names no subject is about, by what it asks (growth → GDP)."""
+    return {r["asks"]: r["term"] for r in rows("default_subjects.tsv")}
+
+
+@cache
 def relative_year_words() -> frozenset[str]:
     """The words of relative_years.tsv (去年, 今年, last year …): when, not what."""
     return frozenset(w for r in rows("relative_years.tsv") for w in r["pattern"].split("|"))

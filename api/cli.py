@@ -1,4 +1,4 @@
-"""`reportqa serve`: build what is missing, then run the app under uvicorn (1 process).
+"""`reportqa serve`: load the index that is there, then run the app under uvicorn (1 process).
 
 Flags override the `REPORTQA_*` environment (see `api.settings.ServeSettings`);
 imports happen inside the command so `reportqa --help` stays instant.
@@ -7,6 +7,7 @@ imports happen inside the command so `reportqa --help` stays instant.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def add_serve_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,20 +41,23 @@ def serve_settings(args: argparse.Namespace):  # noqa: ANN201 - ServeSettings, i
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from index.store import IndexStoreError
+
     import logging
 
     import uvicorn
 
     from api.app import create_app
-    from reportqa.cli import cmd_setup
-    from reportqa.paths import default_model
+    from index.store import load_index
+    from reportqa.cli import UserError
 
     settings = serve_settings(args)
-    # The model folder and the index are built once, here, never per request.
-    setup = argparse.Namespace(model=settings.model or default_model(), index=settings.index)
-    status = cmd_setup(setup)
-    if status:
-        return status
+    # Serving never writes the index: it loads what is there or says what to run
+    # (`make serve` runs `reportqa setup` first).
+    try:
+        load_index(Path(settings.index))
+    except IndexStoreError as exc:
+        raise UserError(f"{exc} (or `reportqa setup` for the default library)") from exc
     logging.getLogger("api").setLevel(logging.INFO)
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, workers=1,

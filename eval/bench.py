@@ -24,7 +24,7 @@ from typing import Any
 
 from eval.metrics import percentile
 
-SECTIONS = ("build", "ask", "http", "scaling")
+SECTIONS = ("build", "ask", "http", "scaling", "library")
 GOLD_FILES = ("eval/gold/tune.jsonl", "eval/gold/holdout.jsonl", "eval/dev.jsonl")
 # What the ask section is measured against: the model call is the floor.
 TARGET_RATIO = 1.5  # ask p50 / encode_query p50
@@ -317,6 +317,7 @@ def run_bench(opts: BenchOptions, log: Log = _quiet) -> dict[str, Any]:
         "http": lambda: run_http(opts.clients, opts.seconds, opts.index, log),
         "scaling": lambda: run_scaling_section(
             opts, results.get("build", {}).get("embed_passages_per_s"), model, log),
+        "library": lambda: _library_section(opts, log),
     }
     for name, step in steps.items():
         if name in opts.sections:
@@ -353,6 +354,12 @@ def set_threads(n: int) -> None:
     os.environ["OMP_NUM_THREADS"] = str(n)
     torch.set_num_threads(n)
     faiss.omp_set_num_threads(n)
+
+
+def _library_section(opts: BenchOptions, log: Log) -> dict[str, Any]:
+    from eval.library_bench import DEFAULT_REPORTS, run_library
+
+    return run_library(opts.index, int(opts.extra.get("reports", DEFAULT_REPORTS)), log)
 
 
 def _ask_section(opts: BenchOptions, log: Log) -> dict[str, Any]:

@@ -138,13 +138,25 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines = ["# reportqa bench", ""]
     lines += _machine_md(results.get("machine", {}), results.get("load_avg_start"))
     for name, render in (("build", _build_md), ("ask", _ask_md), ("http", _http_md),
-                         ("scaling", _scaling_md)):
+                         ("scaling", _scaling_md), ("library", _library_md)):
         section = results.get(name)
         if isinstance(section, dict) and "error" in section and name != "http":
             lines += [f"## {name}", "", f"Not measured: {section['error']}", ""]
         elif section is not None:
             lines += render(section)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _library_md(lib: dict[str, Any]) -> list[str]:
+    lines = ["## library", "", "ask against the bare query embedding, per library "
+             "(the synthetic one: " + str(lib.get("synthetic", {}).get("note", "")) + ")", ""]
+    rows = []
+    for name in ("real", "synthetic"):
+        s = lib.get(name) or {}
+        rows.append([name, s.get("reports"), s.get("passages"), _f(s.get("ask_ms", {}).get("p50")),
+                     _f(s.get("encode_query_ms", {}).get("p50")), _f(s.get("ratio_p50"), "{:.2f}")])
+    return lines + _table(["library", "reports", "passages", "ask p50 ms", "encode p50 ms",
+                           "ratio"], rows) + [""]
 
 
 def _machine_md(m: dict[str, Any], load_start: Any = None) -> list[str]:

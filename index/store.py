@@ -219,6 +219,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
         manifest = json.loads(mf.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise IndexStoreError(f"{mf} is unreadable ({exc}): run `reportqa index`") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("dim"), int):
+        raise IndexStoreError(f"{mf} is not an index manifest: run `reportqa index`")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexStoreError(
             f"index at {path} has format {manifest.get('format_version')}, this version reads "

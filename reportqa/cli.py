@@ -164,19 +164,55 @@ def cmd_passages(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- setup
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    """Build whatever is missing (model folder, index) and say where it is."""
+    """Build whatever is missing (model folder, index) and say where it is.
+
+    A missing index is built from the default corpus; a stale one is rebuilt from
+    its own documents with its own model (never another corpus or model); one whose
+    manifest cannot be read is refused, so that nothing a user built is replaced."""
     from index.store import IndexStoreError, load_index
 
-    ensure_model(args.model)
+    index = Path(args.index)
     try:
-        load_index(Path(args.index), model=args.model)
+        manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        manifest = None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"{index / 'manifest.json'} is unreadable ({exc}); rebuild the index "
+                        f"with `reportqa index PATH ... --out {index}`") from exc
+    model = args.model
+    if isinstance(manifest, dict) and manifest.get("model"):
+        model = str(manifest["model"])  # the index's own model, not the default
+    ensure_model(model)
+    try:
+        load_index(index, model=model)
         print(f"index ready: {args.index}")
         return 0
     except IndexStoreError as exc:
-        print(f"(re)building the index: {exc}", file=sys.stderr)
-    ns = argparse.Namespace(paths=None, model=args.model, out=args.index, faiss="flat",
-                            quiet=True)
+        problem = exc
+    paths = None
+    if manifest is not None:
+        paths = _own_sources(manifest, index)
+    print(f"(re)building the index from {'its own documents' if paths else 'corpus/'}: "
+          f"{problem}", file=sys.stderr)
+    ns = argparse.Namespace(paths=paths, model=model, out=args.index, faiss="flat", quiet=True)
     return cmd_index(ns)
+
+
+def _own_sources(manifest: object, index: Path) -> list[str]:
+    """The source files an index was built from, to rebuild it from the same ones."""
+    from reportqa.paths import ROOT
+
+    docs = manifest.get("documents") if isinstance(manifest, dict) else None
+    if not isinstance(docs, list) or not docs or not all(
+            isinstance(d, dict) and isinstance(d.get("path"), str) for d in docs):
+        raise UserError(f"the manifest of {index} lists no documents; rebuild the index with "
+                        f"`reportqa index PATH ... --out {index}`")
+    paths = [Path(d["path"]) if os.path.isabs(d["path"]) else ROOT / d["path"] for d in docs]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UserError(f"{index} was built from {missing[0]}, which is gone; rebuild it with "
+                        f"`reportqa index PATH ... --out {index}`")
+    return [str(p) for p in paths]
 
 
 # --------------------------------------------------------------------------- parser

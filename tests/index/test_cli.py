@@ -83,3 +83,41 @@ def test_passages_are_json_lines_of_exact_slices(
 def test_no_index_says_what_to_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "info", "--index", str(tmp_path / "none"))
     assert code == 2 and "run `reportqa index`" in err
+
+
+@pytest.mark.model
+def test_setup_rebuilds_a_stale_index_from_its_own_documents(
+    tmp_path: Path, index_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user's index that went stale is rebuilt from the documents it was built
+    from, never replaced by the default library."""
+    from reportqa.paths import CORPUS_DIR
+
+    out = tmp_path / "mine"
+    src = CORPUS_DIR / "reports" / "wuhu-2022-bulletin.txt"
+    assert _run(capsys, "index", str(src), "--out", str(out), "-q")[0] == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format_version"] = 1  # as an older version of the program left it
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert _run(capsys, "setup", "--index", str(out))[0] == 0
+    info = json.loads(_run(capsys, "info", "--json", "--index", str(out))[1])
+    assert [d["id"] for d in info["documents"]] == ["wuhu-2022-bulletin"]
+
+
+@pytest.mark.parametrize("manifest", ["[]", "{not json", '{"dim": 384}'])
+def test_setup_refuses_an_index_it_cannot_read(
+    manifest: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "manifest.json").write_text(manifest, encoding="utf-8")
+    code, _, err = _run(capsys, "setup", "--index", str(out))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "reportqa index" in err
+    assert (out / "manifest.json").read_text(encoding="utf-8") == manifest  # untouched
+
+
+def test_serve_never_builds_a_missing_index(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "serve", "--index", str(tmp_path / "none"))
+    assert code == 2 and "reportqa index" in err and "Traceback" not in err
+    assert not (tmp_path / "none").exists()

@@ -218,7 +218,7 @@ class Assistant:
         allowed = list(route.docs) or (docs or list(self.bundle.documents))
         q = self._framed(q.text, allowed)
         mask = self._mask(allowed)
-        terms = self._query_terms(q, self._unplaced(q.text, route))[0]
+        terms = self._query_terms(q, self._unplaced(q.text, route, q.lang))[0]
         scores = self._scores(q, self.encode_query(q.text), terms, mask)
         return [h for h in top_hits(self.bundle, scores, top_k, "hybrid") if h.score > -np.inf]
 
@@ -273,10 +273,18 @@ class Assistant:
             mask[self._doc_rows[d]] = True
         return mask
 
-    def _unplaced(self, text: str, route: Route) -> str:
-        """The question without the places it names (they route it; a passage need
-        not repeat them: 全市 speaks of the city)."""
-        for s, e in sorted(route.spans(), reverse=True):
+    def _unplaced(self, text: str, route: Route, lang: str = "zh") -> str:
+        """The question without the places it names (they route it; a passage need not
+        repeat them: 全市 speaks of the city). In English a name the glossary maps to a
+        place stays: a glossary phrase may hold it ("the Luzhou–Yongchuan–Jiangjin
+        belt"), and the place words it maps to are dropped from the terms anyway."""
+        spans = route.spans()
+        if lang != "zh":
+            # Only a name the glossary would read as something else ("Sichuan" → 川渝,
+            # "…Production and Construction Corps" → 产量) is taken out.
+            spans = [(s, e) for s, e in spans
+                     if any(z not in self._place_words for z in self.glossary.match(text[s:e])[0])]
+        for s, e in sorted(spans, reverse=True):
             text = text[:s] + " " + text[e:]
         return text
 
@@ -299,7 +307,7 @@ class Assistant:
 
     def _ask_docs(self, q: Query, route: Route, docs: list[str], qvec: np.ndarray,
                   top_k: int) -> tuple[Answer, float]:
-        terms, scale, alts = self._query_terms(q, self._unplaced(q.text, route))
+        terms, scale, alts = self._query_terms(q, self._unplaced(q.text, route, q.lang))
         mask = self._mask(docs)
         hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask)
         corpus = self._corpus_of(tuple(docs))
@@ -401,9 +409,15 @@ class Assistant:
                     # (人均地区生产总值), stays whole: cut into words the report has (人均,
                     # 地区生产总值), its absence would be lost. 茶叶产量 is cut: the report
                     # says "茶叶、花椒产量" in one sentence. A term said two ways stays whole.
+                    # (The genre's other spellings of a term are alternatives for
+                    # retrieval and absence; they do not keep it whole.)
                     parts = self.segment(zh)
-                    whole = bool(same) or (zh.lower() not in self._corpus_text
-                                           and not self._said_together(parts))
+                    two_ways = any(_same_head(o, zh) and not self.glossary.same_term(o, zh)
+                                   for o in same)
+                    # One the report does not write, but whose other spelling it does
+                    # (规模以上工业增加值 / 规上工业增加值), stays whole with that spelling.
+                    whole = two_ways or (zh.lower() not in self._corpus_text
+                                         and (bool(same) or not self._said_together(parts)))
                     if same:
                         alts[zh] = ()
                     for tok in ([zh] if whole else parts):

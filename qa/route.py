@@ -100,7 +100,11 @@ class Router:
 
     def _zh_mentions(self, q: str) -> list[Mention]:
         out, i = [], 0
+        quoted = _quoted_spans(q)
         while i < len(q):
+            if any(a <= i < b for a, b in quoted):  # “重庆英才” is a name, not Chongqing
+                i += 1
+                continue
             for n in range(min(self._max_zh, len(q) - i), MIN_ALIAS - 1, -1):
                 hit = self.zh.get(q[i:i + n])
                 if hit is not None and _names_an_institution(q, i + n):
@@ -127,6 +131,9 @@ class Router:
                     continue
                 place, docs = hit
                 first = words[i][0]
+                nxt = words[i + n][0].lower() if i + n < len(words) else ""
+                if nxt in lang.entity_suffixes():  # "Sichuan pepper", "Chongqing University"
+                    continue
                 # A gazetteer place must be written as a name (capitalised); the
                 # library's own places are taken in any case ("yongchuanqu").
                 if not docs and not first[:1].isupper():
@@ -179,6 +186,13 @@ class Router:
     def _parents(self, doc_id: str) -> tuple[str, ...]:
         prof = self.profiles[doc_id]
         return prof.place.parents if prof.place else ()
+
+
+_QUOTES = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"")
+
+
+def _quoted_spans(q: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTES.finditer(q)]
 
 
 # An institution's name puts at most this many characters between the place and

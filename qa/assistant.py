@@ -145,6 +145,10 @@ class Assistant:
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
         self._titled = {p.id: self._titled_row(p) for p in bundle.passages if p.kind == "table_row"}
         self._doc_lower = {d.id: d.text.lower() for d in bundle.documents.values()}
+        self._corpus_cache: dict[tuple[str, ...], str] = {}
+        self._doc_pids: dict[str, list[str]] = {d: [] for d in bundle.documents}
+        for p in bundle.passages:
+            self._doc_pids[p.doc_id].append(p.id)
         self._corpus_text = "\n".join(self._doc_lower.values())
         self.words = QuestionWords(segmenter, glossary, self._corpus_text)
         self._around = {
@@ -307,12 +311,12 @@ class Assistant:
 
     def _ask_docs(self, q: Query, route: Route, docs: list[str], qvec: np.ndarray,
                   top_k: int) -> tuple[Answer, float]:
-        terms, scale, alts = self._query_terms(q, self._unplaced(q.text, route, q.lang))
+        scope = tuple(docs)
+        terms, scale, alts = self._query_terms(q, self._unplaced(q.text, route, q.lang), scope)
         mask = self._mask(docs)
         hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask)
-        corpus = self._corpus_of(tuple(docs))
         answer, score = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k,
-                                     corpus)
+                                     scope)
         report = self._report_of(answer, docs)
         if report is not None:
             self._name_report(answer, report, q.lang, several=len(self.profiles) > 1)
@@ -323,7 +327,10 @@ class Assistant:
         even when another report of the library has it."""
         if len(docs) == len(self.bundle.documents):
             return self._corpus_text
-        return "\n".join(self._doc_lower[d] for d in docs)
+        text = self._corpus_cache.get(docs)
+        if text is None:  # a cache of joined texts, one per set of reports routed to
+            text = self._corpus_cache[docs] = "\n".join(self._doc_lower[d] for d in docs)
+        return text
 
     def _report_of(self, answer: Answer, docs: list[str]) -> str | None:
         if answer.citations:
@@ -377,7 +384,7 @@ class Assistant:
 
     # -------------------------------------------------------------- retrieval
 
-    def _query_terms(self, q: Query, text: str | None = None
+    def _query_terms(self, q: Query, text: str | None = None, scope: tuple[str, ...] = ()
                      ) -> tuple[list[str], dict[str, float], dict[str, tuple[str, ...]]]:
         """Chinese retrieval tokens (the question's own, or its glossary terms), how
         sure we are an English question means each one, and the other words one
@@ -392,6 +399,7 @@ class Assistant:
         scale: dict[str, float] = {}
         alts: dict[str, tuple[str, ...]] = {}
         text = q.text if text is None else text
+        corpus = self._corpus_of(scope) if scope else self._corpus_text
         if q.lang == "zh":
             toks = self.words.terms(text)
         else:
@@ -416,8 +424,8 @@ class Assistant:
                                    for o in same)
                     # One the report does not write, but whose other spelling it does
                     # (规模以上工业增加值 / 规上工业增加值), stays whole with that spelling.
-                    whole = two_ways or (zh.lower() not in self._corpus_text
-                                         and (bool(same) or not self._said_together(parts)))
+                    whole = two_ways or (zh.lower() not in corpus and (
+                        bool(same) or not self._said_together(parts, scope)))
                     if same:
                         alts[zh] = ()
                     for tok in ([zh] if whole else parts):
@@ -460,10 +468,11 @@ class Assistant:
         """One subject said two ways: one head (合同引资, 协议引资) or one genre term."""
         return _same_head(a, b) or self.glossary.same_term(a, b)
 
-    def _said_together(self, words: list[str]) -> bool:
-        """Whether one sentence of the report holds all of `words`."""
+    def _said_together(self, words: list[str], scope: tuple[str, ...] = ()) -> bool:
+        """Whether one sentence of the reports in `scope` (default: all) holds all of `words`."""
         need = set(words)
-        return any(need <= tokens for spans in self._sentences.values() for _, _, tokens in spans)
+        ids = ([pid for d in scope for pid in self._doc_pids[d]] if scope else self._sentences)
+        return any(need <= tokens for pid in ids for _, _, tokens in self._sentences[pid])
 
     def _scores(self, q: Query, qvec: np.ndarray, terms: list[str],
                 mask: np.ndarray | None = None) -> np.ndarray:
@@ -498,18 +507,18 @@ class Assistant:
     # -------------------------------------------------------------- answering
 
     def _answer(self, q: Query, ev: Evidence, hits: list[Hit], top_k: int,
-                corpus: str | None = None) -> tuple[Answer, float]:
+                scope: tuple[str, ...] = ()) -> tuple[Answer, float]:
         """The answer and the score of its best sentence (how well it answers);
-        `corpus` is the text of the reports answered from (what "absent" means)."""
+        `scope` is the reports answered from (what "absent" means; default: all)."""
         cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
-        reason = self._abstain_reason(q, ev, best, corpus)
+        reason = self._abstain_reason(q, ev, best, self._corpus_of(scope) if scope else None)
         if reason is not None or best is None:
             covers = self._covers(hits)
             return (abstention(q, reason or "no passage",
                                self._citations(hits, top_k, [best], cands), covers),
                     best.score if best else -1.0)
-        chosen = self._chosen(q, best, self._ask_evidence(q))
+        chosen = self._chosen(q, best, self._ask_evidence(q, scope))
         if not q.wants_number:  # a figure only if it is about what was asked, in its own clause
             chosen = [sf for sf in chosen if sf.own >= self.settings.min_figure_relevance]
         if q.compare and len(q.periods) >= 2:
@@ -720,7 +729,8 @@ class Assistant:
             return f"{label} {cell.header} {p.text[lo:hi]}" if cell else label
         return p.text[lo:hi]
 
-    def _ask_evidence(self, q: Query) -> list[tuple[Evidence, frozenset[str], str | None]]:
+    def _ask_evidence(self, q: Query, scope: tuple[str, ...] = ()
+                      ) -> list[tuple[Evidence, frozenset[str], str | None]]:
         """Each separate question's terms, units, and the period it names, if it names
         one of its own ("去年…多少，今年…多少")."""
         out = []
@@ -729,7 +739,7 @@ class Assistant:
                 sub = analyse(text, q.frame)
             except ValueError:  # a fragment with no words of its own
                 continue
-            terms, scale, alts = self._query_terms(replace(sub, lang=q.lang))
+            terms, scale, alts = self._query_terms(replace(sub, lang=q.lang), scope=scope)
             ev = self._evidence(terms, sub.units, scale, alts)
             out.append((ev, sub.units, sub.period if sub.period_explicit else None))
         return out

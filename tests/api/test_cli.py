@@ -1,4 +1,5 @@
-"""`reportqa serve`: registered in the main CLI; builds what is missing, then runs uvicorn."""
+"""`reportqa serve`: registered in the main CLI; loads the index (never builds it), then
+runs uvicorn."""
 
 from __future__ import annotations
 
@@ -18,21 +19,22 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Record setup and uvicorn.run instead of building anything or serving."""
+    """Record the index check and uvicorn.run instead of loading anything or serving."""
     import uvicorn
 
-    import reportqa.cli
+    import index.store
 
     seen: dict[str, Any] = {}
 
-    def setup(args: argparse.Namespace) -> int:
-        seen["setup"] = (args.model, args.index)
-        return seen.get("setup_status", 0)
+    def load_index(path: Any, **_: Any) -> None:
+        seen["load"] = str(path)
+        if seen.get("load_error"):
+            raise index.store.IndexStoreError(seen["load_error"])
 
     def run(app: Any, **kw: Any) -> None:
         seen["app"], seen["run"] = app, kw
 
-    monkeypatch.setattr(reportqa.cli, "cmd_setup", setup)
+    monkeypatch.setattr(index.store, "load_index", load_index)
     monkeypatch.setattr(uvicorn, "run", run)
     return seen
 
@@ -44,10 +46,9 @@ def test_serve_is_a_subcommand_with_its_flags() -> None:
     assert args.func.__name__ == "cmd_serve"
 
 
-def test_serve_sets_up_then_runs_one_uvicorn_process(calls: dict[str, Any]) -> None:
+def test_serve_checks_the_index_then_runs_one_uvicorn_process(calls: dict[str, Any]) -> None:
     assert main(["serve", "--host", "127.0.0.2", "--port", "8123", "--index", "/tmp/idx"]) == 0
-    assert calls["setup"][1] == "/tmp/idx"
-    assert calls["setup"][0].endswith("multilingual-e5-small")  # the default model folder
+    assert calls["load"] == "/tmp/idx"
     assert calls["run"]["host"] == "127.0.0.2" and calls["run"]["port"] == 8123
     assert calls["run"]["workers"] == 1
     settings = calls["app"].state.settings
@@ -71,7 +72,10 @@ def test_a_bad_setting_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,
     assert err.startswith("reportqa: error: bad setting port: Input should be less than or equal")
 
 
-def test_failed_setup_stops_before_serving(calls: dict[str, Any]) -> None:
-    calls["setup_status"] = 2
+def test_an_index_that_does_not_load_stops_before_serving(
+        calls: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    calls["load_error"] = "no index at /x: run `reportqa index`"
     assert main(["serve"]) == 2
     assert "run" not in calls
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "reportqa index" in err[0] and "reportqa setup" in err[0]

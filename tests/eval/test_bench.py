@@ -132,7 +132,7 @@ def test_cli_options() -> None:
     opts = options_from_args(parser.parse_args(["bench", "http", "ask", "--threads", "1"]))
     assert (opts.sections, opts.threads) == (("ask", "http"), 1)  # run in the fixed order
     opts = options_from_args(parser.parse_args(["bench", "--full"]))
-    assert opts.sections == ("build", "ask", "http", "scaling")
+    assert opts.sections == ("build", "ask", "http", "scaling", "library")
     assert opts.sizes == (10_000, 100_000, 1_000_000)
     opts = options_from_args(parser.parse_args(["bench", "scaling", "--sizes", "1000,500"]))
     assert opts.sizes == (500, 1000)

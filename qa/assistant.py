@@ -401,7 +401,7 @@ class Assistant:
         text = q.text if text is None else text
         corpus = self._corpus_of(scope) if scope else self._corpus_text
         if q.lang == "zh":
-            toks = self.words.terms(text)
+            toks = self.words.terms(text, corpus)
         else:
             groups, _ = self.glossary.match_groups(text)
             toks = []

@@ -53,38 +53,40 @@ class QuestionWords:
         self.corpus = corpus_text.lower()
         aliases = load_aliases() if aliases is None else aliases
         # Longest first, so that 规模以上工业 wins over 规模以上.
-        self.aliases = sorted(((a, t) for a, t in aliases.items() if a.lower() not in self.corpus),
-                              key=lambda at: -len(at[0]))
+        self.aliases = sorted(aliases.items(), key=lambda at: -len(at[0]))
 
-    def in_report(self, word: str) -> bool:
-        return word.lower() in self.corpus
+    def in_report(self, word: str, corpus: str | None = None) -> bool:
+        return word.lower() in (self.corpus if corpus is None else corpus)
 
-    def normalise(self, text: str) -> str:
-        """`text` with aliases and Latin abbreviations the report never uses replaced."""
+    def normalise(self, text: str, corpus: str | None = None) -> str:
+        """`text` with aliases and Latin abbreviations the report (`corpus`: the reports
+        asked about; default all) never uses replaced."""
         for alias, term in self.aliases:
-            if alias in text:
+            if alias in text and not self.in_report(alias, corpus):
                 text = text.replace(alias, term)
-        return _LATIN.sub(self._latin, text)
+        return _LATIN.sub(lambda m: self._latin(m, corpus), text)
 
-    def _latin(self, m: re.Match[str]) -> str:
+    def _latin(self, m: re.Match[str], corpus: str | None = None) -> str:
         word = m.group()
-        if self.in_report(word):
+        if self.in_report(word, corpus):
             return word
         found, _ = self.glossary.match_spans(word)
         return " ".join(zh for zh, _ in found) or word
 
-    def terms(self, text: str) -> list[str]:
-        """Retrieval and evidence tokens of a Chinese question."""
+    def terms(self, text: str, corpus: str | None = None) -> list[str]:
+        """Retrieval and evidence tokens of a Chinese question, in the vocabulary of
+        `corpus` (the reports asked about; default: all)."""
         out = []
-        for tok in self.segment(self.normalise(text)):
-            if is_number(tok) or (self.in_report(tok) and (len(tok) > 1 or self.is_noun(tok))):
+        for tok in self.segment(self.normalise(text, corpus)):
+            if is_number(tok) or (self.in_report(tok, corpus)
+                                  and (len(tok) > 1 or self.is_noun(tok))):
                 out.append(tok)  # a lone character only as a noun (水, 茶), not 比 or 涨
                 continue
             if len(tok) == 1:
                 continue
             rest = _INTERROGATIVE.sub("", tok)
             if rest != tok:  # 哪些项目 → 项目; 多少钱, 几个 → nothing
-                if len(rest) >= 2 and self.in_report(rest):
+                if len(rest) >= 2 and self.in_report(rest, corpus):
                     out.append(rest)
                 continue
             if self.is_subject(tok):

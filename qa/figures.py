@@ -356,7 +356,7 @@ def _label_en(gloss: Glossary, label: str) -> str:
 
 # A result measured against its target ("增长8.2%、高于计划目标0.7个百分点", "符合3%左右的
 # 预期目标", "与预期目标持平") is a result: the target word there names no target period.
-_VS_TARGET = re.compile(r"(?:高于|低于|超过|超出|好于|快于|慢于|符合|与)[^，,；;。]{0,12}?"
+VS_TARGET = re.compile(r"(?:高于|低于|超过|超出|好于|快于|慢于|符合|与)[^，,；;。]{0,12}?"
                         r"(?:计划目标|预期目标|预期|计划|目标)(?:任务)?(?:持平)?")
 _YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
 
@@ -371,10 +371,10 @@ def _period_for(text: str, f: _Found, period: str) -> str:
     lo = _last_delim(text, f.start, SENTENCE_DELIMS)
     ends = (text.find(d, f.end) for d in SENTENCE_DELIMS)
     hi = min((i for i in ends if i >= 0), default=len(text))
-    vs = [m.span() for m in _VS_TARGET.finditer(text, lo, hi)]
+    vs = [m.span() for m in VS_TARGET.finditer(text, lo, hi)]
     if own is not None and any(a <= f.start < b for a, b in vs):
         return periods.label(own.start, "target")  # "符合3%左右的预期目标": the target itself
-    sentence = _VS_TARGET.sub("", _SPANS_RE.sub("", text[lo:hi]))
+    sentence = VS_TARGET.sub("", _SPANS_RE.sub("", text[lo:hi]))
     words = {m.group(0) for m in _TARGET_WORDS.finditer(sentence)}
     if not words:
         return period

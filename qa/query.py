@@ -266,9 +266,21 @@ _ACTUAL = re.compile(r"实际(?!利用|使用)|\b(actual(?! use)|actually(?! (?:
 _PAST_EN = re.compile(r"\b(was|were|did)\b", re.I)
 
 
+# "比预期目标高多少", "beat its plan target": the result measured against a target.
+_VS_TARGET_EN = re.compile(r"\b(?:beat|beats|above|exceed(?:ed|s)?|below|over|surpass(?:ed)?|"
+                           r"outperform(?:ed)?)\s+(?:its|the)?\s*(?:plan(?:ned)?|expected)?\s*"
+                           r"(?:target|goal)", re.I)
+
+
 def question_period(q: str, lang: str, years: tuple[int, ...], frame: Frame) -> str:
-    target = bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
+    from qa.figures import VS_TARGET
+
+    bare = VS_TARGET.sub("", q) if lang == "zh" else _VS_TARGET_EN.sub("", q)
+    said = (_TARGET_ZH if lang == "zh" else _TARGET_EN).findall(bare)
+    target = bool(said)
     res, tgt = frame.result, frame.target
+    if lang == "zh" and said and set(said) == {"预计"} and tgt not in years:
+        return frame.label(res, "estimate")  # "2023年预计GDP是多少": the year's estimate
     if tgt in years or (lang == "zh" and _NEXT_YEAR_ZH.search(q)):
         # "What was the investment in 2023?" asks for a result, like 2023年实际….
         asks_result = _ACTUAL.search(q) or (lang == "en" and _PAST_EN.search(q))

@@ -1004,8 +1004,11 @@ TARGET_WORDS = frozenset({"目标", "预期", "预期目标", "力争"})
 # Words that mark a figure as the year's additions rather than a total.
 ADDED = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创建")
 
-# Words that come with a person's name in Chinese official texts.
-PERSON_MARKERS = re.compile(r"同志|先生|女士|书记|区长|市长|主任|局长|冠军|获得者")
+# Words that come with a person's name in Chinese official texts: titles, and the
+# head of each level of place (区长, 县长, 州长 … from reportqa/lang/place_levels.tsv).
+PERSON_MARKERS = re.compile("|".join(
+    ["同志", "先生", "女士", "书记", "主任", "局长", "冠军", "获得者"]
+    + sorted({lv.suffix[-1] + "长" for lv in lang_data.levels()})))
 
 
 def _cell_of(p: Passage, f: Figure) -> TableCell | None:

@@ -70,6 +70,9 @@ FIGURE_RE = re.compile(
     re.X,
 )
 _SPANS_RE = re.compile(r"“[^“”]*”|《[^《》]*》")
+# How a figure was computed, not what it measures: such a clause names no subject.
+_NOTE_LABEL = re.compile(r"(?:按(?:可比价格?|现价|不变价|常住人口)计算|扣除价格因素|剔除价格因素|"
+                         r"同比|比上年|较上年)+")
 _YEAR_WORD = re.compile(r"[ \u3000]*年")
 _BEFORE_BLOCKERS = ("第", "表", "专栏", "图", "附件", "+", "＋")
 _LATIN = re.compile(r"[A-Za-z+＋]")
@@ -219,10 +222,14 @@ def _label_all(text: str, found: list[_Found], context_label: str) -> None:
         f.label_from_text = bool(f.label)
     _apply_respectively(text, masked, found)
     for i, f in enumerate(found):
+        if _NOTE_LABEL.fullmatch(f.label):  # "…466.14亿元,按可比价格计算,增长6.1%": GDP's growth
+            f.label = ""
         if f.label in _GENERIC:
             f.label = _counted_before(masked, found, i) + f.label
         elif not f.label or VERB_PREFIX.fullmatch(f.label):
             f.label = _borrowed_label(text, masked, found, i) or f.label or context_label
+        if _NOTE_LABEL.fullmatch(f.label) and i and found[i - 1].label:
+            f.label = found[i - 1].label  # the subject of the figure before the note
 
 
 def _mask(text: str) -> str:

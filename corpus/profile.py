@@ -334,12 +334,12 @@ def _years(kind: str, title: str, head: str, text: str,
         source = source or "date"
     if kind in ("plan", "gwr") and result is None and target is not None:
         result = target - 1
-    if kind in ("plan", "gwr") and target is None and result is not None:
-        target = result + 1
     if result is None:
         years = Counter(int(m.group(1)) for m in _YEAR.finditer(text[:2000]))
         if years:
             result, source = years.most_common(1)[0][0], source or "text"
+    if kind in ("plan", "gwr") and target is None and result is not None:
+        target = result + 1  # a plan or work report plans for the year after its results
     if kind == "bulletin":
         target = None
     written_year = written[0] if written else (target if target else (result + 1 if result else None))

@@ -85,3 +85,13 @@ def test_a_broken_override_is_one_clear_error(tmp_path: Path, content: str) -> N
     _write(tmp_path, "r.profile.json", content)
     with pytest.raises(CorpusError, match=r"r\.profile\.json"):
         load_corpus([tmp_path])
+
+
+def test_a_work_report_known_only_by_its_years_plans_for_the_next(tmp_path: Path) -> None:
+    # No title, date or dated heading: the years come from the text, and a work
+    # report reviews one year and plans for the next.
+    _write(tmp_path, "w.txt", "各位代表:\n现在,我代表市人民政府向大会报告工作,请予审议。\n"
+                              "2024年,全市地区生产总值增长5.1%。2024年,城镇新增就业3万人。\n")
+    (doc, _), = load_corpus([tmp_path])
+    assert (doc.profile.kind, doc.profile.result_year, doc.profile.target_year) == ("gwr", 2024,
+                                                                                    2025)

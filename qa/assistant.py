@@ -137,6 +137,11 @@ class Assistant:
         self._tokens = [set(segmenter(p.indexed_text())) for p in bundle.passages]
         self.weights = TermWeights(self._tokens, generic=GENERIC_HEADS)
         self._periods = [self._passage_periods(p) for p in bundle.passages]
+        by_period: dict[str, list[int]] = {}
+        for i, ps in enumerate(self._periods):
+            for label in ps:
+                by_period.setdefault(label, []).append(i)
+        self._period_rows = {k: np.array(v) for k, v in by_period.items()}
         self._row = {p.id: i for i, p in enumerate(bundle.passages)}
         self._sentences = {
             p.id: [(s, e, frozenset(segmenter(p.text[s:e]))) for s, e in sentence_spans(p)]
@@ -157,6 +162,7 @@ class Assistant:
         }
         self.profiles = {d.id: d.profile for d in bundle.documents.values() if d.profile}
         self.router = Router(self.profiles)
+        self._frames = {d: self._frame_of(d) for d in bundle.documents}  # years to read questions by
         doc_of = np.array([p.doc_id for p in bundle.passages])
         self._doc_rows = {d: np.flatnonzero(doc_of == d) for d in bundle.documents}
         # Place names and a report's words for itself (全区, 遂宁市) route a question;
@@ -261,6 +267,9 @@ class Assistant:
         return library_abstention(q.text, q.lang, f"{year}年", str(year))
 
     def _frame(self, doc_id: str) -> Frame:
+        return self._frames[doc_id]
+
+    def _frame_of(self, doc_id: str) -> Frame:
         prof = self.profiles.get(doc_id)
         if prof is None:
             return Frame.of(None, None, fallback=2000)
@@ -490,13 +499,25 @@ class Assistant:
             bm[mask] = normalise(bm_raw[mask])
             dense[mask] = dense_normalise(dense_raw[mask])
         scores = s.w_bm25[q.lang] * bm + s.w_dense[q.lang] * dense
-        scores += s.period_bonus * np.array([bool(q.periods & ps) for ps in self._periods])
+        scores += s.period_bonus * self._of_periods(q.periods)
         if q.numbers:
-            has = np.array([any(n in p.text for n in q.numbers) for p in self.bundle.passages])
+            rows = range(len(self.bundle.passages)) if mask is None else np.flatnonzero(mask)
+            has = np.zeros(len(self.bundle.passages), dtype=bool)
+            for i in rows:
+                has[i] = any(n in self.bundle.passages[i].text for n in q.numbers)
             scores += s.number_bonus * has
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         return scores
+
+    def _of_periods(self, labels: AbstractSet[str]) -> np.ndarray:
+        """Which passages (or a cell of them) speak of any of the periods `labels`."""
+        out = np.zeros(len(self.bundle.passages), dtype=bool)
+        for label in labels:
+            rows = self._period_rows.get(label)
+            if rows is not None:
+                out[rows] = True
+        return out
 
     @staticmethod
     def _passage_periods(p: Passage) -> set[str]:

@@ -63,6 +63,7 @@ class Router:
 
     def __init__(self, profiles: dict[str, Profile]) -> None:
         self.profiles = profiles
+        self._years = {d: p.years for d, p in profiles.items()}  # what each report covers
         self.zh: dict[str, tuple[Place, tuple[str, ...]]] = {}
         self.en: dict[str, tuple[Place, tuple[str, ...]]] = {}
         by_place: dict[str, list[str]] = defaultdict(list)
@@ -175,7 +176,7 @@ class Router:
         if years:
             kept = []
             for m, ds in groups:
-                covering = tuple(d for d in ds if any(y in self.profiles[d].years for y in years))
+                covering = tuple(d for d in ds if any(y in self._years[d] for y in years))
                 kept.append((m, covering))
             if all(not ds for _, ds in kept):
                 return Route((), tuple(mentions), tuple(missing), missing_year=min(years))

@@ -35,8 +35,6 @@ HEAD_CHARS = 320
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
 _DATE = re.compile(r"(?<!\d)(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(?<!\d)(20\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")
-_ISSUER = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}?(?:发展和改革委员会|发展和改革局|发展改革委|发改委|"
-                     r"统计局|调查总队|调查队|人民政府|财政局)$")
 # A report of a late-year session (December) plans for the next year.
 LATE_MONTH = 10
 OVERRIDE_KEYS = frozenset({"title", "place", "kind", "written_year", "result_year", "target_year",
@@ -260,14 +258,11 @@ def _most_specific(found: Counter[str], head: str, text: str, by_count: bool = F
     return place_from_gazetteer(best)
 
 
-_TITLE_PLACE = re.compile(r"^(?:关于)?([\u4e00-\u9fff]{2,14}?)(?:\d{4}\s*年|国民经济|人民政府|政府工作)")
-
-
 def _non_gazetteer_place(head: str) -> Place | None:
     """A place the gazetteer lacks, named before the year in the title (新疆生产建设兵团)."""
     for line in head.splitlines()[:3]:
         t = line.strip()
-        m = _TITLE_PLACE.match(t) or re.fullmatch(r"([\u4e00-\u9fff]{3,14})", t)
+        m = lang.pattern("title_place").match(t) or re.fullmatch(r"([\u4e00-\u9fff]{3,14})", t)
         if m and lang.level_of(m.group(1)):
             name = m.group(1)
             lv = lang.level_of(name)
@@ -357,7 +352,7 @@ def _head(doc: Document) -> str:
 def _issuer(head: str, place: Place | None) -> str:
     for line in head.splitlines()[:8]:
         t = re.sub(r"\s+", "", line)
-        if _ISSUER.match(t):
+        if lang.pattern("issuer").match(t):
             return t
     return ""
 

@@ -1028,7 +1028,7 @@ ADDED = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创�
 # Words that come with a person's name in Chinese official texts: titles, and the
 # head of each level of place (区长, 县长, 州长 … from reportqa/lang/place_levels.tsv).
 PERSON_MARKERS = re.compile("|".join(
-    ["同志", "先生", "女士", "书记", "主任", "局长", "冠军", "获得者"]
+    [lang_data.pattern("person_titles").pattern]
     + sorted({lv.suffix[-1] + "长" for lv in lang_data.levels()})))
 
 

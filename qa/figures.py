@@ -52,7 +52,7 @@ from qa.units import (
     strip_label_unit,
     unit_from_label,
 )
-from reportqa import periods
+from reportqa import lang, periods
 from reportqa.types import Figure, Passage
 
 _TRAIL = "|".join(TRAILING_QUALIFIERS)
@@ -71,8 +71,7 @@ FIGURE_RE = re.compile(
 )
 _SPANS_RE = re.compile(r"“[^“”]*”|《[^《》]*》")
 # How a figure was computed, not what it measures: such a clause names no subject.
-_NOTE_LABEL = re.compile(r"(?:按(?:可比价格?|现价|不变价|常住人口)计算|扣除价格因素|剔除价格因素|"
-                         r"同比|比上年|较上年)+")
+_NOTE_LABEL = lang.pattern("computation_note")
 _YEAR_WORD = re.compile(r"[ \u3000]*年")
 _BEFORE_BLOCKERS = ("第", "表", "专栏", "图", "附件", "+", "＋")
 _LATIN = re.compile(r"[A-Za-z+＋]")
@@ -363,8 +362,7 @@ def _label_en(gloss: Glossary, label: str) -> str:
 
 # A result measured against its target ("增长8.2%、高于计划目标0.7个百分点", "符合3%左右的
 # 预期目标", "与预期目标持平") is a result: the target word there names no target period.
-VS_TARGET = re.compile(r"(?:高于|低于|超过|超出|好于|快于|慢于|符合|与)[^，,；;。]{0,12}?"
-                        r"(?:计划目标|预期目标|预期|计划|目标)(?:任务)?(?:持平)?")
+VS_TARGET = lang.pattern("vs_target")
 _YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
 
 

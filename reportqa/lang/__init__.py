@@ -146,6 +146,13 @@ def entity_suffixes() -> tuple[str, ...]:
 
 
 @cache
+def pattern(name: str) -> re.Pattern[str]:
+    """One of the named patterns of patterns.tsv (KeyError for an unknown name)."""
+    found = {r["name"]: r["pattern"] for r in rows("patterns.tsv")}
+    return re.compile(found[name])
+
+
+@cache
 def metadata_lines() -> tuple[re.Pattern[str], ...]:
     """Whole-line patterns of page chrome, dates and bylines (not passages)."""
     return tuple(re.compile(r["pattern"]) for r in rows("metadata_lines.tsv"))

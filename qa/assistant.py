@@ -248,6 +248,7 @@ class Assistant:
             t_retrieve = time.perf_counter()
             answers = [self._ask_group(q0.text, route, ds, qvec, top_k) for _, ds in route.groups]
             answer = answers[0] if len(answers) == 1 else self._across_places(q0, route, answers)
+            answer.assumed = self._assumed(q0, route, answer)
         answer.id = id
         t1 = time.perf_counter()
         answer.timing_ms = {
@@ -265,6 +266,23 @@ class Assistant:
             return library_abstention(q.text, q.lang, zh, en)
         year = route.missing_year
         return library_abstention(q.text, q.lang, f"{year}年", str(year))
+
+    def _assumed(self, q: Query, route: Route, answer: Answer) -> str:
+        """What the answer took for granted: the report chosen when the question named
+        no place, and places named that the library has no report on."""
+        said = []
+        if route.missing:
+            zh = "、".join(dict.fromkeys(m.name for m in route.missing))
+            en = ", ".join(dict.fromkeys(m.en or m.text for m in route.missing))
+            said.append(f"资料库中没有{zh}的报告" if q.lang == "zh" else f"the library has no report on {en}")
+        if (len(self.profiles) > 1 and route.groups and route.groups[0][0] is None
+                and answer.reports and not answer.abstained):
+            prof = self.profiles.get(answer.reports[0]["doc_id"])
+            if prof is not None:
+                said.append(f"问题未指明地区，按{prof.place_name('zh')}{prof.describe('zh')}回答"
+                            if q.lang == "zh" else
+                            f"no place named: answered from {prof.describe('en')}")
+        return "；".join(said) if q.lang == "zh" else "; ".join(said)
 
     def _frame(self, doc_id: str) -> Frame:
         return self._frames[doc_id]

@@ -254,3 +254,47 @@ def test_no_cors_headers_when_no_origin_is_configured(make_client) -> None:  # n
     with make_client(cors_origins=[]) as c:
         r = c.get("/api/documents", headers={"Origin": ALLOWED_ORIGIN})
         assert "access-control-allow-origin" not in r.headers
+
+
+# ------------------------------------------------------------------ the library
+
+@pytest.mark.parametrize(("question", "doc", "figure"), [
+    ("遂宁去年的进出口总额是多少？", "suining-2021-plan", "49.4亿元"),  # 去年 of a 2022 report
+    ("How much grain did Wuhu harvest in 2022?", "wuhu-2022-bulletin", None),
+    ("延边州2020年地区生产总值增长多少？", "yanbian-2021-gwr", "0.5%"),  # 预计: an estimate
+])
+def test_a_named_place_is_answered_from_its_own_report(
+        client: TestClient, document_texts: dict[str, str], question: str, doc: str,
+        figure: str | None) -> None:
+    a = ask(client, question)
+    assert a["reports"][0]["doc_id"] == doc and a["citations"][0]["doc_id"] == doc
+    assert a["citations"][0]["doc_title"]
+    if figure is not None:
+        assert a["abstained"] is False and a["figures"][0]["text"] == figure
+        assert a["figures"][0]["period_info"]["start"] in (2020, 2021)
+    check_offsets(a, document_texts)
+
+
+def test_a_place_or_year_the_library_lacks_abstains_saying_so(client: TestClient) -> None:
+    a = ask(client, "绵阳市2023年GDP是多少？")
+    assert a["abstained"] and a["answer"] == "资料库中没有绵阳市的报告。"
+    b = ask(client, "What was Qingdao's GDP growth target for 2023?")
+    assert b["abstained"] and b["answer"].startswith("The library has no report on Qingdao")
+    c = ask(client, "2031年地区生产总值的目标是多少？")
+    assert c["abstained"] and "2031" in c["answer"]
+
+
+def test_what_was_assumed_is_said(client: TestClient) -> None:
+    a = ask(client, "遂宁市和绵阳市的GDP增速分别是多少？")
+    assert a["reports"][0]["doc_id"] == "suining-2021-plan" and "绵阳市" in a["assumed"]
+    b = ask(client, "What was the GDP growth in 2019?")
+    assert b["assumed"].startswith("no place named: answered from")
+
+
+def test_the_document_filter_limits_the_library(client: TestClient) -> None:
+    a = ask(client, "地区生产总值增长多少？", docs=["wuhu-2022-bulletin"])
+    assert {c["doc_id"] for c in a["citations"]} == {"wuhu-2022-bulletin"}
+    r = client.post("/api/ask", json={"question": "GDP?", "docs": ["no-such"]})
+    assert r.status_code == 422 and "no-such" in r.json()["detail"]
+    r = client.post("/api/ask", json={"question": "GDP?", "docs": []})
+    assert r.status_code == 422

@@ -1,4 +1,5 @@
-"""A route class for strict JSON bodies: UTF-8, finite numbers; anything else is a 422.
+"""A route class for strict JSON bodies: UTF-8, finite numbers, no unpaired surrogates;
+anything else is a 422.
 
 Python's `json` accepts `NaN`, `Infinity` and `1e400` (→ inf); FastAPI would then
 echo that value in its 422 and fail to encode it (a 500). Here they are JSON
@@ -27,8 +28,28 @@ class UTF8JSONRequest(Request):
                 raise json.JSONDecodeError(
                     f"request body is not valid UTF-8 ({exc.reason} at byte {exc.start})",
                     "", 0) from exc
-            self._json = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+            value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+            _valid_unicode(value)
+            self._json = value
         return self._json
+
+
+def _valid_unicode(value: Any) -> None:
+    """A JSON string may escape a lone surrogate ("\\ud800"); no text holds one, and
+    echoing it back in a 422 would fail to encode (a 500). Refuse it as bad JSON."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in v):
+                raise json.JSONDecodeError(
+                    "request body holds an unpaired surrogate escape (\\ud800-\\udfff); "
+                    "send valid Unicode", "", 0)
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
 
 
 def _no_constant(name: str) -> Any:

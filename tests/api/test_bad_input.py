@@ -141,3 +141,22 @@ def test_wrong_method_and_unknown_path_are_4xx(client: TestClient) -> None:
     assert client.get("/api/ask").status_code == 405
     assert client.post("/api/search").status_code == 405
     assert client.get("/api/nothing-here").status_code == 404
+
+
+@pytest.mark.parametrize("body", [
+    '{"question": "\\ud800 GDP"}',  # a lone high surrogate in the question
+    '{"question": "GDP", "id": "\\udc00"}',  # a lone low surrogate in the id
+    '{"question": "GDP", "extra\\ud800": 1}',  # in an unknown field's name
+])
+@pytest.mark.parametrize("path", ["/api/ask", "/api/ask/stream"])
+def test_unpaired_surrogates_are_a_422_not_a_500(client: TestClient, body: str,
+                                                 path: str) -> None:
+    r = client.post(path, content=body.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert "unpaired surrogate" in r.text
+
+
+def test_a_paired_surrogate_is_ordinary_text(client: TestClient) -> None:
+    r = client.post("/api/ask", content='{"question": "永川GDP \\ud83d\\ude00"}'.encode(),
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 200 and r.json()["question"].endswith("\U0001f600")

@@ -26,7 +26,6 @@ from qa.compose import (
     abstention,
     clause,
     compose,
-    library_abstention,
     row_label,
     table_title,
 )
@@ -44,6 +43,7 @@ from qa.query import (
     explicit_years,
     is_number,
 )
+from qa.reports import Reports
 from qa.route import Route, Router
 from qa.retrieve import (
     BM25Retriever,
@@ -162,6 +162,7 @@ class Assistant:
         }
         self.profiles = {d.id: d.profile for d in bundle.documents.values() if d.profile}
         self.router = Router(self.profiles)
+        self.reports = Reports(self.profiles, bundle.documents)
         self._frames = {d: self._frame_of(d) for d in bundle.documents}  # years to read questions by
         doc_of = np.array([p.doc_id for p in bundle.passages])
         self._doc_rows = {d: np.flatnonzero(doc_of == d) for d in bundle.documents}
@@ -242,13 +243,13 @@ class Assistant:
         route = self.router.route(q0.text, explicit_years(q0.text), self.check_docs(docs))
         t_embed = time.perf_counter()
         if not route.groups:
-            answer, t_retrieve = self._library_abstention(q0, route), t_embed
+            answer, t_retrieve = self.reports.library_abstention(q0, route), t_embed
         else:
             qvec = self.encode_query(q0.text)
             t_retrieve = time.perf_counter()
             answers = [self._ask_group(q0.text, route, ds, qvec, top_k) for _, ds in route.groups]
-            answer = answers[0] if len(answers) == 1 else self._across_places(q0, route, answers)
-            answer.assumed = self._assumed(q0, route, answer)
+            answer = answers[0] if len(answers) == 1 else self.reports.across_places(q0, route, answers)
+            answer.assumed = self.reports.assumed(q0, route, answer)
         answer.id = id
         t1 = time.perf_counter()
         answer.timing_ms = {
@@ -258,31 +259,6 @@ class Assistant:
         return answer
 
     # ---------------------------------------------------------------- library
-
-    def _library_abstention(self, q: Query, route: Route) -> Answer:
-        if route.missing:
-            zh = "、".join(dict.fromkeys(m.name for m in route.missing))
-            en = ", ".join(dict.fromkeys(m.en or m.text for m in route.missing))
-            return library_abstention(q.text, q.lang, zh, en)
-        year = route.missing_year
-        return library_abstention(q.text, q.lang, f"{year}年", str(year))
-
-    def _assumed(self, q: Query, route: Route, answer: Answer) -> str:
-        """What the answer took for granted: the report chosen when the question named
-        no place, and places named that the library has no report on."""
-        said = []
-        if route.missing:
-            zh = "、".join(dict.fromkeys(m.name for m in route.missing))
-            en = ", ".join(dict.fromkeys(m.en or m.text for m in route.missing))
-            said.append(f"资料库中没有{zh}的报告" if q.lang == "zh" else f"the library has no report on {en}")
-        if (len(self.profiles) > 1 and route.groups and route.groups[0][0] is None
-                and answer.reports and not answer.abstained):
-            prof = self.profiles.get(answer.reports[0]["doc_id"])
-            if prof is not None:
-                said.append(f"问题未指明地区，按{prof.place_name('zh')}{prof.describe('zh')}回答"
-                            if q.lang == "zh" else
-                            f"no place named: answered from {prof.describe('en')}")
-        return "；".join(said) if q.lang == "zh" else "; ".join(said)
 
     def _frame(self, doc_id: str) -> Frame:
         return self._frames[doc_id]
@@ -344,9 +320,9 @@ class Assistant:
         hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask)
         answer, score = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k,
                                      scope)
-        report = self._report_of(answer, docs)
+        report = self.reports.report_of(answer, docs)
         if report is not None:
-            self._name_report(answer, report, q.lang, several=len(self.profiles) > 1)
+            self.reports.name(answer, report, q.lang, several=len(self.profiles) > 1)
         return answer, score
 
     def _corpus_of(self, docs: tuple[str, ...]) -> str:
@@ -358,56 +334,6 @@ class Assistant:
         if text is None:  # a cache of joined texts, one per set of reports routed to
             text = self._corpus_cache[docs] = "\n".join(self._doc_lower[d] for d in docs)
         return text
-
-    def _report_of(self, answer: Answer, docs: list[str]) -> str | None:
-        if answer.citations:
-            return answer.citations[0].doc_id
-        return docs[0] if len(docs) == 1 else None
-
-    def _name_report(self, answer: Answer, doc_id: str, lang: str, several: bool) -> None:
-        """Every answer names its report: in the JSON, and in words when the library
-        holds several."""
-        prof = self.profiles.get(doc_id)
-        doc = self.bundle.documents[doc_id]
-        if prof is None:
-            answer.reports = [{"doc_id": doc_id, "title": doc.title}]
-            return
-        answer.reports = [{
-            "doc_id": doc_id, "title": prof.title or doc.title,
-            "place": prof.place.name if prof.place else "",
-            "place_en": prof.place.en if prof.place else "",
-            "year": prof.result_year, "target_year": prof.target_year, "kind": prof.kind,
-        }]
-        answer.citations = [replace(c, doc_title=self._doc_title(c.doc_id)) for c in answer.citations]
-        if several and not answer.abstained:
-            answer.answer += (f"（来源：{prof.place_name('zh')}{prof.describe('zh')}）" if lang == "zh"
-                              else f" (Source: {prof.describe('en')}.)")
-        elif several and answer.abstained:
-            answer.answer += (f"（所查报告：{prof.place_name('zh')}{prof.describe('zh')}）"
-                              if lang == "zh" else f" (Report searched: {prof.describe('en')}.)")
-
-    def _doc_title(self, doc_id: str) -> str:
-        prof = self.profiles.get(doc_id)
-        if prof is not None and prof.title:
-            return prof.title
-        if prof is not None:
-            return prof.describe("zh")
-        return self.bundle.documents[doc_id].title
-
-    def _across_places(self, q: Query, route: Route, answers: list[Answer]) -> Answer:
-        """A comparison across places: each place's answer from its own report."""
-        sep = "；" if q.lang == "zh" else " "
-        texts, figures, citations, reports = [], [], [], []
-        for (m, _), a in zip(route.groups, answers, strict=True):
-            name = (m.name if q.lang == "zh" else m.en) if m else ""
-            texts.append(f"{name}：{a.answer}" if q.lang == "zh" else f"{name}: {a.answer}")
-            offset = len(citations)
-            figures += [replace(f, citation=f.citation + offset) for f in a.figures]
-            citations += a.citations
-            reports += a.reports
-        abstained = all(a.abstained for a in answers)
-        return Answer(question=q.text, lang=q.lang, answer=sep.join(texts), abstained=abstained,
-                      figures=figures, citations=citations, reports=reports)
 
     # -------------------------------------------------------------- retrieval
 

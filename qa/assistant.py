@@ -149,7 +149,8 @@ class Assistant:
         }
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
         self._titled = {p.id: self._titled_row(p) for p in bundle.passages if p.kind == "table_row"}
-        self._doc_lower = {d.id: d.text.lower() for d in bundle.documents.values()}
+        # Lower-cased, without whitespace: a PDF writes 固定资产 投资 for 固定资产投资.
+        self._doc_lower = {d.id: "".join(d.text.lower().split()) for d in bundle.documents.values()}
         self._corpus_cache: dict[tuple[str, ...], str] = {}
         self._doc_pids: dict[str, list[str]] = {d: [] for d in bundle.documents}
         for p in bundle.passages:

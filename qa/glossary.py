@@ -313,10 +313,19 @@ def layered(*layers: Sequence[Entry]) -> Glossary:
     override) knows keeps its meaning there; later layers (the genre's terms) add only
     phrases it lacks."""
     canon = {e.zh: e.canon for layer in layers for e in layer if e.canon}
+    spellings: dict[str, list[str]] = {}  # genre term -> every way it is written
+    for zh, c in canon.items():
+        spellings.setdefault(c, []).append(zh)
     seen: dict[tuple[str, ...], set[str]] = {}  # phrase -> the genre terms it means so far
     entries: list[Entry] = []
     for layer in layers:
         mine: dict[tuple[str, ...], set[str]] = {}
+        # A report's own phrase for one of the genre's terms means its other spellings
+        # too ("industrial value added above designated size": 规上工业增加值, and
+        # 规模以上工业增加值 where another report writes it so).
+        layer = [x for e in layer for x in
+                 [e] + [Entry(e.en, z, e.kind, canon[e.zh]) for z in spellings.get(
+                     canon.get(e.zh, ""), ()) if z != e.zh and not e.canon]]
         for e in layer:
             key = tuple(normalise_en(e.en))
             # A later layer may add another way of writing the same term (居民消费价格 for

@@ -269,22 +269,46 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
             raise IndexStoreError(
                 f"the jieba user dictionary changed since the index at {path} was built: "
                 "run `reportqa index`")
-    index = faiss.read_index(str(path / "faiss.index"))
-    passages = [Passage.from_dict(d) for d in _read_jsonl(path / "passages.jsonl")]
+    from corpus.profile import Profile
+
+    index = _reading(path / "faiss.index", lambda p: faiss.read_index(str(p)))
+    passages = _reading(path / "passages.jsonl",
+                        lambda p: [Passage.from_dict(d) for d in _read_jsonl(p)])
     if index.d != manifest["dim"] or index.ntotal != len(passages):
         raise IndexStoreError(
             f"index at {path} is inconsistent ({index.ntotal} vectors of {index.d}-d, "
             f"{len(passages)} passages): run `reportqa index`")
-    from corpus.profile import Profile
-
-    documents = {
+    documents = _reading(path / "documents.jsonl", lambda p: {
         d["id"]: Document(id=d["id"], title=d["title"], path=d["path"], text=d["text"],
                           encoding=d.get("encoding", "utf-8"),
                           profile=Profile.from_dict(d["profile"]) if d.get("profile") else None)
-        for d in _read_jsonl(path / "documents.jsonl")
-    }
-    bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
+        for d in _read_jsonl(p)
+    })
+    _check_slices(path, passages, documents)
+    bm25 = _reading(path / "bm25", lambda p: bm25s.BM25.load(str(p), show_progress=False))
     return IndexBundle(path, manifest, passages, documents, index, bm25)
+
+
+def _reading(file: Path, read):  # noqa: ANN001, ANN202 - any reader, its result
+    """`read(file)`, with any failure of a corrupt or unreadable file as one line."""
+    try:
+        return read(file)
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError) as exc:  # faiss, json, bm25s and the dataclasses' own errors
+        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise IndexStoreError(f"{file} is corrupt or unreadable ({reason}): "
+                              "run `reportqa index` to rebuild it") from exc
+
+
+def _check_slices(path: Path, passages: Sequence[Passage], documents: dict[str, Document]) -> None:
+    """Every passage must be its document's slice: a citation is checked before it
+    is ever returned, so an index whose offsets drifted is refused here."""
+    for p in passages:
+        doc = documents.get(p.doc_id)
+        if doc is None or doc.text[p.start:p.end] != p.text:
+            raise IndexStoreError(
+                f"{path / 'passages.jsonl'}: passage {p.id} is not the text of "
+                f"{p.doc_id}[{p.start}:{p.end}]: run `reportqa index` to rebuild the index")
 
 
 def _same_model(a: str, b: str) -> bool:

@@ -131,3 +131,45 @@ def test_index_of_other_bm25_tokens_is_stale(built: Path) -> None:
     (built / "manifest.json").write_text(json.dumps(m))
     with pytest.raises(IndexStoreError, match="holds jieba tokens.*run `reportqa index`"):
         load_index(built)
+
+
+def _corrupt(folder: Path, name: str, how: str) -> None:
+    target = folder / name
+    if how == "truncate":
+        data = target.read_bytes()
+        target.write_bytes(data[: len(data) // 2])
+    elif how == "empty":
+        target.write_bytes(b"")
+    elif how == "random":
+        target.write_bytes(bytes(range(256)) * 16)
+    elif how == "folder":
+        target.unlink()
+        target.mkdir()
+    elif how == "bad-utf8":
+        target.write_bytes(b"\xff\xfe" + target.read_bytes())
+    elif how == "bad-row":
+        target.write_text('{"id": 1}\n', encoding="utf-8")
+    elif how == "shift":
+        rows = [json.loads(x) for x in target.read_text(encoding="utf-8").splitlines()]
+        rows[0]["start"] += 7
+        rows[0]["end"] += 7
+        target.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                          encoding="utf-8")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("name", "how"), [
+    ("faiss.index", "truncate"), ("faiss.index", "empty"), ("faiss.index", "random"),
+    ("faiss.index", "folder"), ("passages.jsonl", "truncate"), ("passages.jsonl", "bad-row"),
+    ("passages.jsonl", "shift"), ("documents.jsonl", "bad-utf8"),
+    ("documents.jsonl", "truncate"),
+])
+def test_a_corrupt_index_file_is_one_line_naming_it(built: Path, tmp_path: Path, name: str,
+                                                    how: str) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    _corrupt(copy, name, how)
+    with pytest.raises(IndexStoreError) as err:
+        load_index(copy, verify_corpus=False)
+    message = str(err.value)
+    assert "\n" not in message and "reportqa index" in message

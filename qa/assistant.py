@@ -489,13 +489,16 @@ class Assistant:
             chosen = [sf for sf in chosen if sf.own >= self.settings.min_figure_relevance]
         if q.compare and len(q.periods) >= 2:
             chosen = self._each_period(q, best, chosen)
+        # The other side of a comparison comes from the same report: one answer never
+        # joins two places' figures (a comparison across places is routed per place).
+        own = [c for c in cands if c.hit.passage.doc_id == best.hit.passage.doc_id]
         # A comparison whose sides are not both in the answering sentence or row takes
         # the other side from the best other sentence: one figure from each.
         both_here = len({sf.figure.period for sf in chosen}) > 1 or (
             len(chosen) > 1 and len(q.periods) < 2)
         second = None
         if q.compare and not both_here:
-            second = self._second(q, best, cands)
+            second = self._second(q, best, own)
         elif q.compare and len(q.periods) < 2:
             # Two figures here, but one of two subjects the question compares is not in
             # this sentence (重大项目 here, 重点项目 not: same head, two subjects): the
@@ -504,7 +507,7 @@ class Assistant:
             present = [t for t in ev.content if ev.written_in(t, here)]
             missing = tuple(t for t in ev.content if len(t) > 2 and not ev.written_in(t, here)
                             and any(o[-2:] == t[-2:] for o in present))
-            second = self._second(q, best, cands, need=missing) if missing else None
+            second = self._second(q, best, own, need=missing) if missing else None
         if second is not None:
             chosen = chosen[:1]
         answering = [best] if second is None else [best, second]

@@ -298,3 +298,14 @@ def test_the_document_filter_limits_the_library(client: TestClient) -> None:
     assert r.status_code == 422 and "no-such" in r.json()["detail"]
     r = client.post("/api/ask", json={"question": "GDP?", "docs": []})
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize("question", ["2022年进出口贸易额有多少，比上年增长了多少？",
+                                      "How large was foreign trade in 2022 and how fast did it grow?",
+                                      "去年社会消费品零售总额和增速分别是多少？"])
+def test_one_answer_never_joins_two_reports_figures(client: TestClient, question: str) -> None:
+    a = ask(client, question)  # no place named: one report answers, all of it
+    cited = {a["citations"][f["citation"]]["doc_id"] for f in a["figures"]}
+    assert len(cited) <= 1
+    if a["figures"]:
+        assert cited == {a["reports"][0]["doc_id"]}

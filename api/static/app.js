@@ -356,7 +356,8 @@ async function showLibrary() {
       (places.length > 8 ? " …" : "") + " · answers quote the reports, with sources";
     for (const d of named.slice(0, 2)) {
       EXAMPLES.push(`${d.place}${d.year}年地区生产总值是多少？`);
-      EXAMPLES.push(`How fast did ${d.place_en}'s GDP grow in ${d.year}?`);
+      const whose = d.place_en.endsWith("s") ? `${d.place_en}'` : `${d.place_en}'s`;
+      EXAMPLES.push(`How fast did ${whose} GDP grow in ${d.year}?`);
     }
     showExamples();
   } catch (_) { /* the page still works without them */ }

@@ -155,13 +155,12 @@ def short_form(name: str) -> str:
     """A place's name without its level word (and nationality words): 延边朝鲜族自治州 → 延边.
     One character is no name on its own: 沙县 stays 沙县, 北林区 is 北林 (not 北 + 林区)."""
     lv = lang.level_of(name)
-    short = name[: -len(lv.suffix)] if lv else name
-    short = _strip_nationalities(short)
+    short = _strip(name)
     if len(short) < 2:
         return name
     # 新疆生产建设兵团 is not 新疆 (新疆维吾尔自治区's short form): a short form that
     # another place owns is no short form; a level word a report says alone (兵团) is.
-    if lv is not None and short in _gazetteer_shorts() and short not in _own_short(name):
+    if lv is not None and name not in _gazetteer_names() and short in _gazetteer_shorts():
         return next((r for r in lv.self_refs if lv.suffix.endswith(r) and len(r) >= 2), name)
     return short
 
@@ -171,8 +170,9 @@ def _gazetteer_shorts() -> frozenset[str]:
     return frozenset(_strip(g.name) for g in lang.gazetteer())
 
 
-def _own_short(name: str) -> frozenset[str]:
-    return frozenset(_strip(g.name) for g in lang.gazetteer() if g.name == name)
+@cache
+def _gazetteer_names() -> frozenset[str]:
+    return frozenset(g.name for g in lang.gazetteer())
 
 
 def _strip(name: str) -> str:
@@ -182,8 +182,7 @@ def _strip(name: str) -> str:
 
 def _strip_nationalities(short: str) -> str:
     """延边朝鲜族 → 延边, 新疆维吾尔 → 新疆, 阿坝藏族羌族 → 阿坝."""
-    forms = sorted({f for nat in lang.nationalities() for f in (nat, nat.removesuffix("族")) if
-                    len(f) >= 2}, key=len, reverse=True)
+    forms = _nationality_forms()
     changed = True
     while changed:
         changed = False
@@ -192,6 +191,13 @@ def _strip_nationalities(short: str) -> str:
                 short, changed = short[: -len(nat)], True
                 break
     return short
+
+
+@cache
+def _nationality_forms() -> tuple[str, ...]:
+    """Nationalities as place names write them (朝鲜族, 维吾尔), longest first."""
+    return tuple(sorted({f for nat in lang.nationalities() for f in (nat, nat.removesuffix("族"))
+                         if len(f) >= 2}, key=len, reverse=True))
 
 
 def english_name(name: str) -> str:
@@ -349,7 +355,7 @@ def _head(doc: Document) -> str:
         :HEAD_CHARS]
 
 
-def _issuer(head: str, place: Place | None) -> str:
+def _issuer(head: str) -> str:
     for line in head.splitlines()[:8]:
         t = re.sub(r"\s+", "", line)
         if lang.pattern("issuer").match(t):
@@ -373,7 +379,7 @@ def derive_profile(doc: Document, passages: list[Passage], title: str) -> Profil
         title = ""
     derived = {"place": place_src, "years": years_src, "title": "title" if title else "none",
                "kind": "head"}
-    return Profile(doc_id=doc.id, title=title, issuer=_issuer(head, place), place=place,
+    return Profile(doc_id=doc.id, title=title, issuer=_issuer(head), place=place,
                    self_refs=own, kind=kind, written_year=written, result_year=result,
                    target_year=target, derived=derived)
 

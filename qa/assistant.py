@@ -152,9 +152,10 @@ class Assistant:
         # Lower-cased, without whitespace: a PDF writes 固定资产 投资 for 固定资产投资.
         self._doc_lower = {d.id: "".join(d.text.lower().split()) for d in bundle.documents.values()}
         self._corpus_cache: dict[tuple[str, ...], str] = {}
-        self._doc_pids: dict[str, list[str]] = {d: [] for d in bundle.documents}
-        for p in bundle.passages:
-            self._doc_pids[p.doc_id].append(p.id)
+        rows_of: dict[str, list[int]] = {d: [] for d in bundle.documents}
+        for i, p in enumerate(bundle.passages):
+            rows_of[p.doc_id].append(i)
+        self._doc_rows = {d: np.array(rows, dtype=int) for d, rows in rows_of.items()}
         self._corpus_text = "\n".join(self._doc_lower.values())
         self.words = QuestionWords(segmenter, glossary, self._corpus_text)
         self._around = {
@@ -165,8 +166,6 @@ class Assistant:
         self.router = Router(self.profiles)
         self.reports = Reports(self.profiles, bundle.documents)
         self._frames = {d: self._frame_of(d) for d in bundle.documents}  # years to read questions by
-        doc_of = np.array([p.doc_id for p in bundle.passages])
-        self._doc_rows = {d: np.flatnonzero(doc_of == d) for d in bundle.documents}
         # Place names and a report's words for itself (全区, 遂宁市) route a question;
         # they are not what it asks about, and a passage need not repeat them.
         # Relative year words (去年) say when, which the frame reads; not what.
@@ -425,7 +424,8 @@ class Assistant:
     def _said_together(self, words: list[str], scope: tuple[str, ...] = ()) -> bool:
         """Whether one sentence of the reports in `scope` (default: all) holds all of `words`."""
         need = set(words)
-        ids = ([pid for d in scope for pid in self._doc_pids[d]] if scope else self._sentences)
+        ids = ([self.bundle.passages[i].id for d in scope for i in self._doc_rows[d]] if scope
+               else self._sentences)
         return any(need <= tokens for pid in ids for _, _, tokens in self._sentences[pid])
 
     def _scores(self, q: Query, qvec: np.ndarray, terms: list[str],

@@ -273,9 +273,8 @@ _VS_TARGET_EN = re.compile(r"\b(?:beat|beats|above|exceed(?:ed|s)?|below|over|su
 
 
 def question_period(q: str, lang: str, years: tuple[int, ...], frame: Frame) -> str:
-    from qa.figures import VS_TARGET
-
-    bare = VS_TARGET.sub("", q) if lang == "zh" else _VS_TARGET_EN.sub("", q)
+    bare = (lang_data.pattern("vs_target").sub("", q) if lang == "zh"
+            else _VS_TARGET_EN.sub("", q))
     said = (_TARGET_ZH if lang == "zh" else _TARGET_EN).findall(bare)
     target = bool(said)
     res, tgt = frame.result, frame.target

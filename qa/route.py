@@ -44,7 +44,6 @@ class Route:
     mentions: tuple[Mention, ...]
     missing: tuple[Mention, ...] = ()  # places named with no report in the library
     missing_year: int | None = None  # a year none of the routed reports covers
-    assumed: str = ""
 
     @property
     def docs(self) -> tuple[str, ...]:
@@ -89,7 +88,6 @@ class Router:
                 self.zh[form] = (place, tuple(docs))
             for form in place.en_forms:
                 self.en[_norm_en(form)] = (place, tuple(docs))
-            # A report's parents are places too (四川省 of 遂宁市): keep their own entry.
         self._max_zh = max((len(k) for k in self.zh), default=0)
         self._max_en = max((k.count(" ") + 1 for k in self.en), default=0)
 

@@ -296,7 +296,7 @@ def _title_years(title: str) -> dict[str, int]:
     for i, m in enumerate(matches):
         after = title[m.end(): matches[i + 1].start() if i + 1 < len(matches) else len(title)]
         year = int(m.group(1))
-        if re.search(r"(?:政府)?工作报告", after):
+        if lang.pattern("work_report").search(after):
             out.setdefault("report", year)
         elif words["result"].search(after):
             out.setdefault("result", year)
@@ -388,17 +388,18 @@ def _full_title(title: str, head: str) -> str:
     """A title wrapped over lines ("关于…计划" / "执行情况及…的报告"): joined up to the
     line that ends like a report's title."""
     lines = [ln.strip() for ln in head.splitlines()[:3]]
-    if not title or re.search(r"(?:报告|公报)(?:\.\w+)?$", title):
+    end = lang.pattern("title_end").pattern
+    if not title or re.search(end + r"(?:\.\w+)?$", title):
         return re.sub(r"\.(?:docx?|pdf|txt)$", "", title)
     for k in range(2, len(lines) + 1):
         joined = "".join(lines[:k])
-        if joined.startswith(title) and re.search(r"(?:报告|公报)$", joined) and len(joined) <= 90:
+        if joined.startswith(title) and re.search(end + "$", joined) and len(joined) <= 90:
             return joined
     return title
 
 
 def _looks_like_title(title: str) -> bool:
-    return bool(re.search(r"报告|公报|计划|草案|纲要", title))
+    return bool(lang.pattern("title_words").search(title))
 
 
 def with_periods(profile: Profile, passages: list[Passage]) -> Profile:

@@ -6,13 +6,18 @@
     DIR/documents.jsonl   the source documents' text (citations are checked against it)
     DIR/bm25/             bm25s arrays (.npy) and vocabulary (.json), jieba tokens
 
-A build writes everything into a temporary sibling folder and renames it into
-place, so a failed or interrupted build leaves the previous index untouched.
-No pickle anywhere.
+A build writes everything into a temporary sibling folder, syncs it to disk and
+renames it into place, so a failed or interrupted build leaves the previous
+index untouched. One build at a time writes a folder (`.DIR.lock` beside it);
+a build killed between its two renames is finished by the next build or load
+(`recover`), and what dead builds left behind is removed. No pickle anywhere.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import logging
@@ -20,7 +25,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +43,7 @@ from reportqa.types import Document, Passage
 FORMAT_VERSION = 2
 FILES = ("manifest.json", "faiss.index", "passages.jsonl", "documents.jsonl", "bm25")
 FAISS_KINDS = ("flat", "hnsw", "ivf")
+log = logging.getLogger(__name__)
 
 
 class IndexStoreError(RuntimeError):
@@ -130,52 +136,64 @@ def build_index(
     passages = [p for _, ps in corpus for p in ps]
     if not passages:
         raise IndexStoreError("the corpus has no passages to index: add a document with text")
+    out = Path(out).resolve()
+    # Where the index goes is checked, locked and cleared of dead builds' leftovers
+    # before the minutes of embedding, not after them.
+    with build_lock(out):
+        recover(out, locked=True)
+        tmp = _writable_tmp(out)
+        try:
+            return _build_into(tmp, out, docs, passages, embedder, faiss_kind, progress,
+                               segmenter or Segmenter(), faiss, bm25s)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequence[Passage],
+                embedder: Embedder, faiss_kind: str, progress: bool, segmenter: Segmenter,
+                faiss, bm25s) -> dict[str, Any]:  # noqa: ANN001 - the modules
     t0 = time.perf_counter()
     embedder.warm_up()
     vectors = embedder.encode_passages([p.indexed_text() for p in passages], progress=progress)
     t_embed = time.perf_counter() - t0
-    segmenter = segmenter or Segmenter()
     bm25 = bm25s.BM25()
     bm25.index([segmenter.for_search(p.indexed_text()) or ["\u2205"] for p in passages], show_progress=False)
-
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
-        faiss.write_index(make_faiss_index(vectors, faiss_kind), str(tmp / "faiss.index"))
-        bm25.save(str(tmp / "bm25"), show_progress=False)
-        _write_jsonl(tmp / "passages.jsonl", [p.to_dict() for p in passages])
-        _write_jsonl(tmp / "documents.jsonl", [
-            {"id": d.id, "title": d.title, "path": d.path, "encoding": d.encoding, "text": d.text,
-             "profile": d.profile.to_dict() if d.profile else None}
+    faiss.write_index(make_faiss_index(vectors, faiss_kind), str(tmp / "faiss.index"))
+    bm25.save(str(tmp / "bm25"), show_progress=False)
+    _write_jsonl(tmp / "passages.jsonl", [p.to_dict() for p in passages])
+    _write_jsonl(tmp / "documents.jsonl", [
+        {"id": d.id, "title": d.title, "path": d.path, "encoding": d.encoding, "text": d.text,
+         "profile": d.profile.to_dict() if d.profile else None}
+        for d in docs
+    ])
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "reportqa_version": __version__,
+        "model": embedder.name,
+        "dim": int(vectors.shape[1]),
+        "normalized": True,
+        "metric": "inner_product",
+        "faiss": faiss_kind,
+        "passages": len(passages),
+        "bm25": {"tokenizer": INDEX_TOKENS, "userdict_sha256": userdict_checksum()},
+        "corpus_checksum": corpus_checksum(docs),
+        "documents": [
+            {"id": d.id, "title": d.title, "path": d.path, "chars": d.chars,
+             "sha256": _source_checksum(d), **_profile_summary(d)}
             for d in docs
-        ])
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "reportqa_version": __version__,
-            "model": embedder.name,
-            "dim": int(vectors.shape[1]),
-            "normalized": True,
-            "metric": "inner_product",
-            "faiss": faiss_kind,
-            "passages": len(passages),
-            "bm25": {"tokenizer": INDEX_TOKENS, "userdict_sha256": userdict_checksum()},
-            "corpus_checksum": corpus_checksum(docs),
-            "documents": [
-                {"id": d.id, "title": d.title, "path": d.path, "chars": d.chars,
-                 "sha256": _source_checksum(d), **_profile_summary(d)}
-                for d in docs
-            ],
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "build_seconds": {"embed": round(t_embed, 3),
-                              "total": round(time.perf_counter() - t0, 3)},
-        }
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _swap_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        ],
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": {"embed": round(t_embed, 3),
+                          "total": round(time.perf_counter() - t0, 3)},
+    }
+    # The manifest goes last: a folder with one is complete (see `recover`).
+    _sync_tree(tmp)
+    (tmp / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _fsync(tmp / "manifest.json")
+    _fsync(tmp)
+    _swap_into_place(tmp, out)
     return manifest
 
 
@@ -196,7 +214,10 @@ def _source_checksum(doc: Document) -> str:
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Replace `out` by `tmp` with renames only; the old index goes last."""
+    """Replace `out` by `tmp` with renames only; the old index goes last.
+
+    Killed between the two renames, both complete copies are left beside `out`
+    and `recover` puts the newer one in place."""
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.time_ns()}")
@@ -207,8 +228,91 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
         if old is not None:
             old.rename(out)
         raise
+    _fsync(out.parent)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def build_lock(out: Path) -> Iterator[None]:
+    """Hold the one lock that lets a process write the index folder `out`.
+
+    The lock is `flock` on `.OUT.lock` beside the folder: the kernel drops it when
+    the holder dies, so a killed build never leaves the folder locked."""
+    lock = out.with_name(f".{out.name}.lock")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise IndexStoreError(f"cannot write beside {out} ({exc.strerror or exc}): "
+                              "choose a writable folder with --out") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            raise IndexStoreError(f"another build is writing {out}: wait for it to finish, "
+                                  "or choose another --out") from exc
+        yield
+    finally:
+        os.close(fd)
+
+
+def recover(out: Path, locked: bool = False) -> None:
+    """Finish what a killed build left: put the newest complete copy in place when
+    `out` is missing, and remove dead builds' folders.
+
+    A copy is complete when it has a manifest (written last, after every other file
+    is on disk). Without `locked`, it runs only when `out` is missing and no build
+    holds the lock (a reader never races a running build)."""
+    out = Path(out).resolve()
+    if not locked:
+        if out.exists() or not out.parent.is_dir():
+            return
+        try:
+            with build_lock(out):
+                recover(out, locked=True)
+        except IndexStoreError:
+            pass  # a build is running, or the folder is read-only: nothing to finish here
+        return
+    leftovers = sorted(out.parent.glob(f".{out.name}.building-*")) + \
+        sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists():
+        complete = [d for d in leftovers if (d / "manifest.json").is_file()]
+        if complete:
+            newest = max(complete, key=lambda d: (d / "manifest.json").stat().st_mtime_ns)
+            newest.rename(out)
+            _fsync(out.parent)
+            log.warning("restored the index at %s from an interrupted build", out)
+    for d in leftovers:
+        if d.exists():
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _writable_tmp(out: Path) -> Path:
+    """The build's temporary sibling folder; a folder we cannot write is one line."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as exc:
+        raise IndexStoreError(f"cannot write beside {out} ({exc.strerror or exc}): "
+                              "choose a writable folder with --out") from exc
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's or a folder's entries to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_tree(root: Path) -> None:
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            _fsync(Path(folder) / name)
+        _fsync(Path(folder))
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -244,6 +348,7 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
 
     bm25s = import_bm25s()
     path = Path(path)
+    recover(path)
     manifest = read_manifest(path)
     for name in FILES:
         if not (path / name).exists():

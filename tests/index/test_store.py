@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from corpus import load_corpus
-from index.store import IndexStoreError, build_index, load_index, read_manifest
+from index.store import IndexStoreError, build_index, build_lock, load_index, read_manifest
 
 pytestmark = pytest.mark.model
 
@@ -106,7 +107,7 @@ def test_failed_rebuild_leaves_previous_index(built: Path, small_corpus: Path, e
         build_index(load_corpus([small_corpus]), embedder, built)
     assert (built / "manifest.json").read_text() == before
     load_index(built)  # still loads
-    assert [p.name for p in built.parent.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in built.parent.iterdir() if p.name.startswith(".")] == [".idx.lock"]
 
 
 def test_rebuild_replaces_index(built: Path, small_corpus: Path, embedder) -> None:  # noqa: ANN001
@@ -173,3 +174,74 @@ def test_a_corrupt_index_file_is_one_line_naming_it(built: Path, tmp_path: Path,
         load_index(copy, verify_corpus=False)
     message = str(err.value)
     assert "\n" not in message and "reportqa index" in message
+
+
+def _dot_entries(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.suffix != ".lock")
+
+
+def test_a_build_killed_between_its_renames_is_finished_on_load(built: Path) -> None:
+    # What a kill between "index -> .old" and ".building -> index" leaves: no index,
+    # two complete copies beside it, the newer one the finished build.
+    old = built.with_name(".idx.old-1-1")
+    new = built.with_name(".idx.building-x")
+    built.rename(old)
+    shutil.copytree(old, new)
+    manifest = json.loads((new / "manifest.json").read_text())
+    manifest["built_at"] = "the newer build"
+    (new / "manifest.json").write_text(json.dumps(manifest))
+    bundle = load_index(built)
+    assert bundle.manifest["built_at"] == "the newer build"
+    assert _dot_entries(built.parent) == []
+
+
+def test_an_unfinished_copy_is_never_put_in_place(built: Path, small_corpus: Path,
+                                                  embedder) -> None:  # noqa: ANN001
+    # A build killed before its manifest was written is incomplete: the old index wins.
+    old = built.with_name(".idx.old-1-1")
+    built.rename(old)
+    partial = built.with_name(".idx.building-y")
+    shutil.copytree(old, partial)
+    (partial / "manifest.json").unlink()
+    assert load_index(built).manifest["passages"] == 3
+    assert _dot_entries(built.parent) == []
+    # A later build clears what dead builds left when the index is in place.
+    shutil.copytree(built, built.with_name(".idx.building-z"))
+    build_index(load_corpus([small_corpus]), embedder, built)
+    assert _dot_entries(built.parent) == []
+
+
+class _MustNotEmbed:
+    name = "never"
+
+    def warm_up(self) -> None:
+        raise AssertionError("embedded before checking where the index goes")
+
+    encode_passages = warm_up
+
+
+def test_a_second_build_into_one_folder_is_refused_at_once(built: Path, small_corpus: Path) -> None:
+    before = (built / "manifest.json").read_text()
+    with build_lock(built.resolve()), pytest.raises(IndexStoreError, match="another build is writing"):
+        build_index(load_corpus([small_corpus]), _MustNotEmbed(), built)
+    assert (built / "manifest.json").read_text() == before
+    assert _dot_entries(built.parent) == []
+
+
+def test_an_unwritable_destination_is_refused_before_embedding(tmp_path: Path,
+                                                               small_corpus: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(IndexStoreError, match="cannot write beside .*choose a writable folder"):
+        build_index(load_corpus([small_corpus]), _MustNotEmbed(), blocker / "idx")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_refused_before_embedding(built: Path, small_corpus: Path) -> None:
+    built.parent.chmod(0o555)
+    try:
+        with pytest.raises(IndexStoreError, match="cannot write beside"):
+            build_index(load_corpus([small_corpus]), _MustNotEmbed(), built.parent / "other")
+        assert load_index(built).manifest["passages"] == 3  # a read-only index still loads
+    finally:
+        built.parent.chmod(0o755)

@@ -187,6 +187,7 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
         "build_seconds": {"embed": round(t_embed, 3),
                           "total": round(time.perf_counter() - t0, 3)},
     }
+    manifest["files"] = file_table(tmp)
     # The manifest goes last: a folder with one is complete (see `recover`).
     _sync_tree(tmp)
     (tmp / "manifest.json").write_text(
@@ -353,6 +354,7 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
     for name in FILES:
         if not (path / name).exists():
             raise IndexStoreError(f"index at {path} is missing {name}: run `reportqa index`")
+    _check_sizes(path, manifest)
     if model is not None and not _same_model(model, manifest["model"]):
         raise IndexStoreError(
             f"index at {path} was built with model {manifest['model']}, not {model}: "
@@ -392,6 +394,44 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
     _check_slices(path, passages, documents)
     bm25 = _reading(path / "bm25", lambda p: bm25s.BM25.load(str(p), show_progress=False))
     return IndexBundle(path, manifest, passages, documents, index, bm25)
+
+
+def file_table(folder: Path) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of every file of an index folder but its manifest."""
+    return {
+        f.relative_to(folder).as_posix(): {"bytes": f.stat().st_size, "sha256": sha256_file(f)}
+        for f in sorted(folder.rglob("*")) if f.is_file() and f.name != "manifest.json"
+    }
+
+
+def _recorded_files(path: Path, manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    files = manifest.get("files", {})  # indexes built before files were recorded have none
+    if not isinstance(files, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("bytes"), int) for v in files.values()):
+        raise IndexStoreError(f"{path / 'manifest.json'} lists its files wrongly: "
+                              "run `reportqa index` to rebuild it")
+    return files
+
+
+def _check_sizes(path: Path, manifest: dict[str, Any]) -> None:
+    """Every recorded file is there with its recorded size: cheap, on every load."""
+    for rel, rec in _recorded_files(path, manifest).items():
+        f = path / rel
+        if not f.is_file():
+            raise IndexStoreError(f"index at {path} is missing {rel}: run `reportqa index`")
+        if f.stat().st_size != rec["bytes"]:
+            raise IndexStoreError(f"{f} is {f.stat().st_size} bytes, the build wrote "
+                                  f"{rec['bytes']}: run `reportqa index` to rebuild it")
+
+
+def verify_index(path: Path) -> IndexBundle:
+    """Load `path` and check every file's SHA-256 against the manifest (`reportqa verify`)."""
+    bundle = load_index(path)
+    for rel, rec in _recorded_files(bundle.path, bundle.manifest).items():
+        if rec.get("sha256") and sha256_file(bundle.path / rel) != rec["sha256"]:
+            raise IndexStoreError(f"{bundle.path / rel} differs from what the build wrote: "
+                                  "run `reportqa index` to rebuild it")
+    return bundle
 
 
 def _reading(file: Path, read):  # noqa: ANN001, ANN202 - any reader, its result

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -57,6 +58,8 @@ from reportqa import lang as lang_data
 from reportqa import periods as period_labels
 from reportqa.paths import ROOT, default_index_dir, default_model
 from reportqa.types import Answer, Citation, Figure, Hit, Passage, TableCell
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -936,6 +939,10 @@ class Assistant:
         out = []
         for h in order:
             p = h.passage
+            if self.bundle.documents[p.doc_id].text[p.start:p.end] != p.text:
+                # Checked on load too; a citation is never returned that its document lacks.
+                log.error("passage %s differs from its document slice: not cited", p.id)
+                continue
             span = quote.get(p.id) or best_span.get(p.id, (0.0, (0, len(p.text))))[1]
             out.append(Citation(
                 doc_id=p.doc_id, section=p.section, text=p.text, start=p.start, end=p.end,

@@ -161,6 +161,16 @@ def cmd_passages(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check an index end to end: every file's hash, every passage against its document."""
+    from index.store import verify_index
+
+    bundle = verify_index(Path(args.index))
+    print(f"index ok: {bundle.path} ({len(bundle.manifest.get('files', {}))} files hashed, "
+          f"{len(bundle.passages)} passages match their documents)")
+    return 0
+
+
 # --------------------------------------------------------------------------- setup
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -257,6 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--doc", help="only this document id")
     p.set_defaults(func=cmd_passages)
+
+    p = sub.add_parser("verify", help="check every index file's hash and every passage's text")
+    _add_common(p)
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("setup", help="build the model folder and the index if missing")
     _add_common(p, model=True)

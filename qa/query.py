@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportqa import lang as lang_data
 from reportqa import periods as period_labels
@@ -169,13 +170,42 @@ def validate_question(question: object) -> str:
     return q
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():  # noqa: ANN202 - an opencc converter
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(q: str) -> str:
+    """The question in simplified characters (OpenCC): 永川區地區生產總值 → 永川区地区生产总值.
+
+    The reports of the genre are written in simplified characters; English and
+    simplified text pass unchanged."""
+    return _to_simplified().convert(q) if _CJK.search(q) else q
+
+
+# Markup that is not the asker's own words: URLs, link targets, HTML tags, a code
+# fence and its language ("```text"), emphasis and heading marks.
+_MARKUP = re.compile(r"https?://\S+|www\.\S+|\]\([^)]*\)|</?[a-zA-Z][^>]*>|```[a-z]*|"
+                     r"(?m:^\s{0,3}#{1,6}\s)|\*\*|__|`")
+
+
+def without_markup(q: str) -> str:
+    """The question's own words: a question pasted from a page or a chat keeps its
+    text, not its links and marks ("[报告](https://…) 2022年GDP是多少" → "报告 2022年GDP是多少")."""
+    text = re.sub(r"\s+", " ", _MARKUP.sub(" ", q.replace("[", " "))).strip()
+    return text if re.search(r"[^\W\d_]", text) else q
+
+
 def detect_lang(q: str) -> str:
     """English when the question's own words are English, Chinese otherwise.
 
     "What is 地区生产总值 in 2022?" is asked in English; "2022年GDP是多少" in
-    Chinese: acronyms do not make a question English.
+    Chinese: acronyms do not make a question English, nor does markup around a
+    Chinese question ("[报告](https://example.com/report) 2022年GDP是多少").
     """
-    words = _LOWER_WORD.findall(q)
+    words = _LOWER_WORD.findall(_MARKUP.sub(" ", q))
     if len(words) >= 2:
         return "en"
     if _CJK.search(q):
@@ -326,7 +356,7 @@ def explicit_years(q: str) -> tuple[int, ...]:
 def analyse(question: str, frame: Frame | None = None) -> Query:
     """What `question` asks, read against the years of `frame` (a report's; without
     one, the question's own latest year is taken for the result year)."""
-    q = validate_question(question)
+    q = simplified(without_markup(validate_question(question)))
     lang = detect_lang(q)
     if frame is None:
         named = explicit_years(q)

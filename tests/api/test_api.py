@@ -275,6 +275,32 @@ def test_a_named_place_is_answered_from_its_own_report(
     check_offsets(a, document_texts)
 
 
+@pytest.mark.parametrize("question", [
+    "2022年永川區地區生產總值是多少？",
+    "遂寧去年的進出口總額是多少？",
+    "延邊州2020年地區生產總值增長多少？",
+])
+def test_traditional_characters_are_answered_as_the_simplified_form(
+        client: TestClient, question: str) -> None:
+    import opencc
+
+    trad, simp = ask(client, question), ask(client, opencc.OpenCC("t2s").convert(question))
+    assert trad["lang"] == "zh" and trad["abstained"] is False
+    assert [f["text"] for f in trad["figures"]] == [f["text"] for f in simp["figures"]]
+    assert [c["passage_id"] for c in trad["citations"]] == [c["passage_id"] for c in simp["citations"]]
+
+
+@pytest.mark.parametrize("question", [
+    "[报告](https://example.com/reports/suining-annual-report) 遂宁去年的进出口总额是多少？",
+    "```text\n延边州2020年地区生产总值增长多少？\n```",
+    "<p>2022年永川区地区生产总值是多少？</p>",
+])
+def test_markup_around_a_chinese_question_is_answered_in_chinese(client: TestClient,
+                                                                 question: str) -> None:
+    a = ask(client, question)
+    assert a["lang"] == "zh" and a["abstained"] is False
+
+
 def test_a_place_or_year_the_library_lacks_abstains_saying_so(client: TestClient) -> None:
     a = ask(client, "绵阳市2023年GDP是多少？")
     assert a["abstained"] and a["answer"] == "资料库中没有绵阳市的报告。"

@@ -143,3 +143,30 @@ def test_years_relative_to_any_report(frame: Frame, question: str, years: tuple,
 def test_a_year_no_frame_covers_is_out_of_scope() -> None:
     assert analyse("2019年GDP增长多少？", Frame(result=2022, target=2023)).out_of_scope_year == 2019
     assert analyse("2019年GDP增长多少？", Frame(result=2019, target=2020)).out_of_scope_year is None
+
+
+@pytest.mark.parametrize(("asked", "read"), [
+    ("2021年遂寧市進出口總額是多少？", "2021年遂宁市进出口总额是多少？"),
+    ("延邊州2020年地區生產總值增長多少？", "延边州2020年地区生产总值增长多少？"),
+    ("What was GDP in 2022?", "What was GDP in 2022?"),
+])
+def test_traditional_characters_are_read_as_simplified(asked: str, read: str) -> None:
+    assert analyse(asked).text == read
+
+
+@pytest.mark.parametrize(("asked", "read", "lang"), [
+    ("[报告](https://example.com/annual-report) 2022年GDP是多少？", "报告 2022年GDP是多少？", "zh"),
+    ("**芜湖市**2022年粮食产量是多少？", "芜湖市 2022年粮食产量是多少？", "zh"),
+    ("## 问题\n2023年的目标是什么？", "问题 2023年的目标是什么？", "zh"),
+    ("What was **grain output** in <b>2022</b>?", "What was grain output in 2022 ?", "en"),
+    ("`***`", "`***`", None),  # nothing but marks: left as it was asked (then refused)
+])
+def test_markup_is_not_the_askers_words(asked: str, read: str, lang: str | None) -> None:
+    from qa.query import without_markup
+
+    assert without_markup(asked) == read
+    if lang is None:
+        with pytest.raises(ValueError, match="no words"):
+            analyse(asked)
+    else:
+        assert analyse(asked).lang == lang

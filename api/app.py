@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import API_KEY_HEADER
-from api.middleware import BodyLimitMiddleware
+from api.middleware import BodyLimitMiddleware, SecurityMiddleware
 from api.openapi import install_openapi
 from api.routers import ask, documents, health, search
 from api.settings import ServeSettings
@@ -84,12 +84,14 @@ def _add_middleware(app: FastAPI, settings: ServeSettings) -> None:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", API_KEY_HEADER], max_age=600)
+    # Outermost of all: a refused host gets no further, every response its headers.
+    app.add_middleware(SecurityMiddleware, allowed_hosts=settings.hosts)
 
 
 def _add_pages(app: FastAPI) -> None:
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", PageAssets(directory=STATIC_DIR), name="static")
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def chat_page() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", headers=PAGE_HEADERS)
 
@@ -107,6 +109,17 @@ def _add_pages(app: FastAPI) -> None:
         }
         return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json",
                                    title="reportqa API", **kw)
+
+
+class PageAssets(StaticFiles):
+    """The chat page's own files (html, css, js) and nothing else of its folder."""
+
+    SERVED = frozenset({".html", ".css", ".js", ".svg", ".png", ".ico", ".woff2"})
+
+    def lookup_path(self, path: str) -> tuple[str, Any]:
+        if Path(path).suffix.lower() not in self.SERVED:
+            return "", None  # a 404, as for a file that is not there
+        return super().lookup_path(path)
 
 
 def _swagger_assets() -> Path | None:

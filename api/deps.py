@@ -6,6 +6,7 @@ dependency would cost each request an extra hop through the threadpool.
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated
 
@@ -33,9 +34,18 @@ SettingsDep = Annotated[ServeSettings, Depends(get_settings)]
 ModelStateDep = Annotated[ModelState, Depends(get_model_state)]
 
 
+_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s/:'\"`()]+)+/?")
+
+
+def without_paths(message: str) -> str:
+    """A message for HTTP clients: a server's folders are not theirs to see
+    ("no index at /srv/reportqa/data/index" → "no index at …/index")."""
+    return _PATH.sub(lambda m: "…/" + m.group(0).rstrip("/").rsplit("/", 1)[-1], message)
+
+
 async def get_assistant(state: ModelStateDep) -> Assistant:
     if state.assistant is None:
-        detail = (f"the model could not be loaded: {state.error}" if state.error
+        detail = (f"the model could not be loaded: {without_paths(state.error)}" if state.error
                   else "the model and index are still loading; try again in a few seconds")
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=detail,
                             headers={"Retry-After": "5"})

@@ -44,3 +44,60 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, counted, send)
+
+
+# Headers every response carries. JSON and files get a policy that runs nothing;
+# the chat page and /docs set their own (the page's is in api.app).
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+)
+NOTHING_RUNS = b"default-src 'none'; frame-ancestors 'none'"
+DOCS_POLICY = b"frame-ancestors 'none'"
+
+
+class SecurityMiddleware:
+    """Security headers on every response, and only the allowed Host names served.
+
+    Checking Host closes DNS rebinding: a page on evil.example whose name is made to
+    resolve to 127.0.0.1 sends `Host: evil.example`, and gets 400, not the API."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
+        self.app = app
+        self.any_host = "*" in allowed_hosts
+        self.hosts = frozenset(h.lower().strip("[]") for h in allowed_hosts)
+
+    def _host_allowed(self, scope: Scope) -> tuple[bool, str]:
+        if self.any_host:
+            return True, ""
+        host = Headers(scope=scope).get("host", "")
+        name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host.split(":", 1)[0]
+        return name.lower() in self.hosts, host
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        policy = DOCS_POLICY if path.startswith("/docs") else NOTHING_RUNS
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if b"content-security-policy" not in present:
+                    headers.append((b"content-security-policy", policy))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        allowed, host = self._host_allowed(scope)
+        if not allowed:
+            shown = host.encode("ascii", "replace").decode()[:100]
+            response = JSONResponse(
+                {"detail": f"this service does not answer for the host {shown!r}: "
+                           "add it to REPORTQA_ALLOWED_HOSTS"}, status_code=400)
+            await response(scope, receive, with_headers)
+            return
+        await self.app(scope, receive, with_headers)

@@ -134,6 +134,8 @@ class _AnswerHead(_Out):
     reports: list[ReportRef] = Field(default_factory=list,
                                      description="the report(s) the answer comes from")
     assumed: str = Field(default="", description="what the assistant assumed to answer")
+    understood: str = Field(default="", description="the question as it was read (simplified "
+                            "characters, markup taken off); equals `question` when unchanged")
 
 
 class AnswerOut(_AnswerHead):
@@ -167,6 +169,22 @@ class DoneEvent(_Out):
 
 class ErrorOut(_Out):
     detail: str = Field(description="what went wrong, in words")
+
+
+class ValidationItem(BaseModel):
+    model_config = ConfigDict(extra="allow")  # FastAPI adds input, ctx
+
+    loc: list[str | int] = Field(description="where: body, query, and the field")
+    msg: str
+    type: str
+
+
+class UnprocessableOut(_Out):
+    """A request that parsed but cannot be answered as asked: the fields' problems
+    (a list, as FastAPI writes them) or, for a question the assistant cannot read
+    ("question has no words…"), one sentence."""
+
+    detail: str | list[ValidationItem] = Field(description="what is wrong, in words")
 
 
 class SearchHitOut(_Out):
@@ -226,5 +244,6 @@ class ReadyOut(_Out):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "API key missing or wrong (when one is configured)"},
     413: {"model": ErrorOut, "description": "request body over the size limit"},
+    422: {"model": UnprocessableOut, "description": "a field or the question cannot be read"},
     503: {"model": ErrorOut, "description": "the model and index are still loading"},
 }

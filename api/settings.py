@@ -17,6 +17,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from reportqa.paths import default_index_dir
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 class ServeSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REPORTQA_", extra="ignore")
 
@@ -39,10 +42,14 @@ class ServeSettings(BaseSettings):
     # embedding took ~30 ms with 1 thread, ~350 ms with 2 (the threads spin-wait).
     torch_threads: int | None = Field(
         default=1, ge=1, description="torch intra-op threads; unset/None: torch's own choice")
+    allowed_hosts: Annotated[list[str], NoDecode] | None = Field(
+        default=None,
+        description="Host header values served (others get 400; '*' any); default: the "
+                    "loopback names when bound to loopback (no DNS rebinding), else any")
     background_load: bool = Field(
         default=True, description="answer /api/health while the model loads (ready says 503)")
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "allowed_hosts", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
@@ -59,6 +66,15 @@ class ServeSettings(BaseSettings):
     def _empty_key_is_none(cls, value: object) -> object:
         # REPORTQA_API_KEY= (set but empty) means "no key", not "the empty key".
         return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def hosts(self) -> list[str]:
+        """The Host header values the service answers."""
+        if self.allowed_hosts is not None:
+            return self.allowed_hosts
+        if self.host in LOOPBACK:
+            return sorted(LOOPBACK - {"::1"} | {"[::1]"})
+        return ["*"]
 
     @property
     def url(self) -> str:

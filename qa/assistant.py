@@ -254,6 +254,9 @@ class Assistant:
             answer = answers[0] if len(answers) == 1 else self.reports.across_places(q0, route, answers)
             answer.assumed = self.reports.assumed(q0, route, answer)
         answer.id = id
+        asked = question.strip()
+        if answer.question != asked:
+            answer.understood, answer.question = answer.question, asked
         t1 = time.perf_counter()
         answer.timing_ms = {
             "total": (t1 - t0) * 1e3, "embed": (t_retrieve - t_embed) * 1e3,

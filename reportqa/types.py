@@ -183,6 +183,9 @@ class Answer:
     reports: list[dict[str, Any]] = field(default_factory=list)
     # What the assistant assumed to answer (no place named: the best report).
     assumed: str = ""
+    # The question as it was read, when that differs from `question` (the words as
+    # asked): traditional characters in simplified ones, markup taken off.
+    understood: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
@@ -198,5 +201,6 @@ class Answer:
             timing_ms={k: round(v, 3) for k, v in self.timing_ms.items()},
             reports=self.reports,
             assumed=self.assumed,
+            understood=self.understood or self.question,
         )
         return d

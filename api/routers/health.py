@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from api.deps import ApiKey, ModelStateDep
+from api.deps import ApiKey, ModelStateDep, without_paths
 from api.schemas import ErrorOut, HealthOut, ReadyOut
 from reportqa import __version__
 
@@ -24,9 +24,10 @@ async def health() -> HealthOut:
 async def ready(state: ModelStateDep) -> ReadyOut | JSONResponse:
     a = state.assistant
     if a is None:
-        detail = f"failed to load: {state.error}" if state.error else "loading the model and index"
+        detail = (f"failed to load: {without_paths(state.error)}" if state.error
+                  else "loading the model and index")
         body = ReadyOut(ready=False, detail=detail)
         return JSONResponse(body.model_dump(), status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
-    return ReadyOut(ready=True, detail="ok", model=str(a.bundle.manifest.get("model")),
+    return ReadyOut(ready=True, detail="ok", model=without_paths(str(a.bundle.manifest.get("model"))),
                     passages=len(a.bundle.passages), documents=len(a.documents),
                     load_seconds=state.load_seconds)

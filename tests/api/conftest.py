@@ -31,6 +31,7 @@ EN_QUESTION = "How many 5G base stations were added in Yongchuan in 2022?"
 def settings(**overrides: Any) -> ServeSettings:
     """Test settings: explicit values for everything a developer's environment might set."""
     base: dict[str, Any] = dict(api_key=None, cors_origins=[ALLOWED_ORIGIN], max_body_bytes=16384,
+                                allowed_hosts=["testserver", "127.0.0.1", "localhost"],
                                 background_load=False, batch_embed=True, torch_threads=1)
     return ServeSettings(**{**base, **overrides})
 

@@ -3,6 +3,7 @@ API keys, CORS."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from tests.api.conftest import ALLOWED_ORIGIN, EN_QUESTION, ZH_QUESTION
 pytestmark = pytest.mark.model
 
 ANSWER_KEYS = {"question", "lang", "answer", "abstained", "figures", "citations", "timing_ms",
-               "reports", "assumed"}
+               "reports", "assumed", "understood"}
 FIGURE_KEYS = {"text", "value", "unit", "label", "label_en", "period", "period_info", "kind",
                "start", "end", "citation", "qualifier", "text_en"}
 CITATION_KEYS = {"doc_id", "section", "text", "start", "end", "quote_start", "quote_end", "score",
@@ -286,6 +287,7 @@ def test_traditional_characters_are_answered_as_the_simplified_form(
 
     trad, simp = ask(client, question), ask(client, opencc.OpenCC("t2s").convert(question))
     assert trad["lang"] == "zh" and trad["abstained"] is False
+    assert trad["question"] == question and trad["understood"] == simp["question"]
     assert [f["text"] for f in trad["figures"]] == [f["text"] for f in simp["figures"]]
     assert [c["passage_id"] for c in trad["citations"]] == [c["passage_id"] for c in simp["citations"]]
 
@@ -335,3 +337,75 @@ def test_one_answer_never_joins_two_reports_figures(client: TestClient, question
     assert len(cited) <= 1
     if a["figures"]:
         assert cited == {a["reports"][0]["doc_id"]}
+
+
+# ------------------------------------------------------------------ hardening
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/"), ("GET", "/api/health"), ("GET", "/api/documents"), ("GET", "/static/app.js"),
+    ("GET", "/api/search?q=GDP"), ("POST", "/api/ask"), ("GET", "/no/such/route"),
+    ("GET", "/docs"), ("GET", "/openapi.json"),
+])
+def test_every_response_carries_the_security_headers(client: TestClient, method: str,
+                                                     path: str) -> None:
+    r = client.request(method, path, json={"question": ZH_QUESTION} if method == "POST" else None)
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+def test_only_the_allowed_hosts_are_served(make_client) -> None:  # noqa: ANN001
+    from api.settings import ServeSettings
+
+    # Bound to loopback, by default only loopback names: a rebound name gets 400.
+    assert ServeSettings(host="127.0.0.1").hosts == ["127.0.0.1", "[::1]", "localhost"]
+    assert ServeSettings(host="0.0.0.0").hosts == ["*"]
+    with make_client(allowed_hosts=["127.0.0.1", "localhost", "[::1]"]) as c:
+        for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+            assert c.get("/api/health", headers={"Host": host}).status_code == 200, host
+        for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""):
+            r = c.get("/api/documents", headers={"Host": host})
+            assert r.status_code == 400 and "REPORTQA_ALLOWED_HOSTS" in r.json()["detail"], host
+            assert r.headers["x-content-type-options"] == "nosniff"
+    with make_client(allowed_hosts=["*"]) as c:
+        assert c.get("/api/health", headers={"Host": "any.example"}).status_code == 200
+
+
+def test_head_of_the_page_and_only_page_files_under_static(client: TestClient) -> None:
+    head = client.head("/")
+    assert head.status_code == 200 and head.content == b""
+    for path in ("/static/__init__.py", "/static/../app.py", "/static/__pycache__/x.pyc"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_load_failures_do_not_show_the_servers_folders(tmp_path: Path) -> None:
+    from api.app import create_app
+    from api.deps import without_paths
+    from index.store import IndexStoreError
+    from tests.api.conftest import settings
+
+    def failing_loader():  # noqa: ANN202
+        raise IndexStoreError(f"no index at {tmp_path}/data/index: run `reportqa index`")
+
+    app = create_app(settings(background_load=True), loader=failing_loader)
+    with TestClient(app) as c:
+        app.state.model.wait(10)
+        for r in (c.get("/api/ready"), c.post("/api/ask", json={"question": ZH_QUESTION})):
+            assert r.status_code == 503 and str(tmp_path) not in r.text
+            assert "…/index: run `reportqa index`" in r.json()["detail"]
+    assert without_paths(f"no index at {tmp_path}/data/index: run `reportqa index`") == \
+        "no index at …/index: run `reportqa index`"
+    assert without_paths("GDP 2022/2023 at http://example.com/a") == \
+        "GDP 2022/2023 at http://example.com/a"
+
+
+def test_search_errors_match_the_schema(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    declared = spec["paths"]["/api/search"]["get"]["responses"]["422"]
+    assert declared["content"]["application/json"]["schema"]["$ref"].endswith("UnprocessableOut")
+    for query in ("q=", "q=%20%3F%3F", "top_k=0&q=GDP"):
+        r = client.get(f"/api/search?{query}")
+        assert r.status_code == 422
+        detail = r.json()["detail"]
+        assert isinstance(detail, str) or all("msg" in item for item in detail)

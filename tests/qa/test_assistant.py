@@ -95,7 +95,7 @@ def test_abstains_when_the_report_does_not_say(assistant, question: str) -> None
 def test_answer_json_contract(assistant) -> None:  # noqa: ANN001
     d = assistant.ask("2022年城镇新增就业多少人？", top_k=3, id="q1").to_dict()
     assert list(d) == ["id", "question", "lang", "answer", "abstained", "figures",
-                       "citations", "timing_ms", "reports", "assumed"]
+                       "citations", "timing_ms", "reports", "assumed", "understood"]
     assert d["reports"][0]["doc_id"] == "yongchuan-2022-2023"
     assert d["reports"][0]["place"] == "永川区" and d["reports"][0]["year"] == 2022
     assert d["id"] == "q1" and len(d["citations"]) == 3

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import API_KEY_HEADER
-from api.middleware import BodyLimitMiddleware, SecurityMiddleware
+from api.middleware import AdmissionMiddleware, BodyLimitMiddleware, SecurityMiddleware
 from api.openapi import install_openapi
 from api.routers import ask, documents, health, search
 from api.settings import ServeSettings
@@ -78,6 +78,7 @@ def create_app(settings: ServeSettings | None = None, loader: Loader | None = No
 
 def _add_middleware(app: FastAPI, settings: ServeSettings) -> None:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight)
     if settings.cors_origins:
         # Added last, so outermost: a 413 or 401 still carries CORS headers and a
         # browser client on another origin can read its message.

@@ -48,6 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.server import timed_protocol
     from index.store import load_index
     from reportqa.cli import UserError
 
@@ -61,5 +62,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.getLogger("api").setLevel(logging.INFO)
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, workers=1,
-                access_log=args.access_log, log_level="info", timeout_graceful_shutdown=5)
+                http=timed_protocol(settings.request_timeout), access_log=args.access_log,
+                log_level="info", timeout_graceful_shutdown=5)
     return 0

@@ -101,3 +101,36 @@ class SecurityMiddleware:
             await response(scope, receive, with_headers)
             return
         await self.app(scope, receive, with_headers)
+
+
+class AdmissionMiddleware:
+    """At most `limit` answering requests at once; the rest get 503 at once.
+
+    Past what the cores can answer, a queue only makes every answer late: a refused
+    request costs nothing and says when to retry (`Retry-After`), so admitted ones
+    keep their latency. Health, readiness and the page's files are never refused."""
+
+    GUARDED = ("/api/ask", "/api/search", "/v1/")
+
+    def __init__(self, app: ASGIApp, limit: int, retry_after: int = 1) -> None:
+        self.app = app
+        self.limit = limit
+        self.retry_after = str(retry_after)
+        self.inflight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope.get("path", "").startswith(self.GUARDED):
+            await self.app(scope, receive, send)
+            return
+        if self.inflight >= self.limit:
+            response = JSONResponse(
+                {"detail": f"the service is answering {self.inflight} requests, its limit: "
+                           f"retry in {self.retry_after} s"},
+                status_code=503, headers={"Retry-After": self.retry_after})
+            await response(scope, receive, send)
+            return
+        self.inflight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.inflight -= 1

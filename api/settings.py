@@ -46,6 +46,12 @@ class ServeSettings(BaseSettings):
         default=None,
         description="Host header values served (others get 400; '*' any); default: the "
                     "loopback names when bound to loopback (no DNS rebinding), else any")
+    max_inflight: int = Field(
+        default=32, ge=1,
+        description="answering requests (ask, search) at once; more get 503 with Retry-After")
+    request_timeout: float = Field(
+        default=15.0, gt=0,
+        description="seconds a client has to send a request's headers and body (else 408)")
     background_load: bool = Field(
         default=True, description="answer /api/health while the model loads (ready says 503)")
 

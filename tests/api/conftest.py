@@ -101,13 +101,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(app: Any) -> Iterator[str]:
+def running(app: Any, request_timeout: float = 15.0) -> Iterator[str]:
     """`app` under a real uvicorn server on a free loopback port, in a thread; its base URL."""
     import uvicorn
 
+    from api.server import server_config
+
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False))
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, request_timeout,
+                                          log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

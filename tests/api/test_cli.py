@@ -51,6 +51,7 @@ def test_serve_checks_the_index_then_runs_one_uvicorn_process(calls: dict[str, A
     assert calls["load"] == "/tmp/idx"
     assert calls["run"]["host"] == "127.0.0.2" and calls["run"]["port"] == 8123
     assert calls["run"]["workers"] == 1
+    assert calls["run"]["http"].request_timeout == 15.0  # stalled clients are timed out
     settings = calls["app"].state.settings
     assert (settings.index, settings.url) == ("/tmp/idx", "http://127.0.0.2:8123/")
 

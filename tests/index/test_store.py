@@ -262,3 +262,18 @@ def test_a_read_only_folder_is_refused_before_embedding(built: Path, small_corpu
         assert load_index(built).manifest["passages"] == 3  # a read-only index still loads
     finally:
         built.parent.chmod(0o755)
+
+
+def test_a_folder_that_refuses_writes_is_one_line_before_embedding(
+        built: Path, small_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What a read-only folder does to a build, also where the tests run as root.
+    import tempfile
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise PermissionError(13, "Permission denied")
+
+    before = (built / "manifest.json").read_text()
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    with pytest.raises(IndexStoreError, match=r"cannot write beside .*\(Permission denied\)"):
+        build_index(load_corpus([small_corpus]), _MustNotEmbed(), built)
+    assert (built / "manifest.json").read_text() == before

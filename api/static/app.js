@@ -77,8 +77,12 @@ async function errorMessage(response) {
   } catch (_) { /* not JSON */ }
   if (Array.isArray(detail)) {
     detail = detail.map((d) => {
-      const where = (d.loc || []).filter((p) => p !== "body").join(".");
-      const why = d.ctx && typeof d.ctx.error === "string" ? `${d.msg}: ${d.ctx.error}` : d.msg;
+      // The question's own problem reads as a sentence, not as the validator's words
+      // ("question: Value error, question has no words…").
+      const where = (d.loc || []).filter((p) => p !== "body" && p !== "question").join(".");
+      const msg = String(d.msg || "").replace(/^Value error, /, "");
+      const why = d.ctx && typeof d.ctx.error === "string" && !msg.includes(d.ctx.error)
+        ? `${msg}: ${d.ctx.error}` : msg;
       return where ? `${where}: ${why}` : why;
     }).join("; ");
   }

@@ -29,10 +29,10 @@ class TimedH11Protocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol with a read deadline per request."""
 
     request_timeout = 15.0
+    _deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._deadline: asyncio.TimerHandle | None = None
         self._arm()
 
     def _arm(self) -> None:
@@ -40,7 +40,7 @@ class TimedH11Protocol(H11Protocol):
         self._deadline = self.loop.call_later(self.request_timeout, self._too_slow)
 
     def _disarm(self) -> None:
-        if getattr(self, "_deadline", None) is not None:
+        if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
 

@@ -127,9 +127,6 @@ def build_index(
     segmenter: Segmenter | None = None,
 ) -> dict[str, Any]:
     """Embed, index and write `corpus` to `out` atomically; returns the manifest."""
-    import faiss
-
-    bm25s = import_bm25s()
     if faiss_kind not in FAISS_KINDS:
         raise ValueError(f"faiss kind must be one of {FAISS_KINDS}, got {faiss_kind!r}")
     docs = [d for d, _ in corpus]
@@ -144,15 +141,18 @@ def build_index(
         tmp = _writable_tmp(out)
         try:
             return _build_into(tmp, out, docs, passages, embedder, faiss_kind, progress,
-                               segmenter or Segmenter(), faiss, bm25s)
+                               segmenter or Segmenter())
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
 
 
 def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequence[Passage],
-                embedder: Embedder, faiss_kind: str, progress: bool, segmenter: Segmenter,
-                faiss, bm25s) -> dict[str, Any]:  # noqa: ANN001 - the modules
+                embedder: Embedder, faiss_kind: str, progress: bool,
+                segmenter: Segmenter) -> dict[str, Any]:
+    import faiss
+
+    bm25s = import_bm25s()
     t0 = time.perf_counter()
     embedder.warm_up()
     vectors = embedder.encode_passages([p.indexed_text() for p in passages], progress=progress)
@@ -245,8 +245,7 @@ def build_lock(out: Path) -> Iterator[None]:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise IndexStoreError(f"cannot write beside {out} ({exc.strerror or exc}): "
-                              "choose a writable folder with --out") from exc
+        raise _unwritable(out, exc) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -296,8 +295,12 @@ def _writable_tmp(out: Path) -> Path:
     try:
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     except OSError as exc:
-        raise IndexStoreError(f"cannot write beside {out} ({exc.strerror or exc}): "
-                              "choose a writable folder with --out") from exc
+        raise _unwritable(out, exc) from exc
+
+
+def _unwritable(out: Path, exc: OSError) -> IndexStoreError:
+    return IndexStoreError(f"cannot write beside {out} ({exc.strerror or exc}): "
+                           "choose a writable folder with --out")
 
 
 def _fsync(path: Path) -> None:

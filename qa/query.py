@@ -202,10 +202,10 @@ def detect_lang(q: str) -> str:
     """English when the question's own words are English, Chinese otherwise.
 
     "What is 地区生产总值 in 2022?" is asked in English; "2022年GDP是多少" in
-    Chinese: acronyms do not make a question English, nor does markup around a
-    Chinese question ("[报告](https://example.com/report) 2022年GDP是多少").
+    Chinese: acronyms do not make a question English. `analyse` takes markup off
+    first (`without_markup`), so a link's words do not count either.
     """
-    words = _LOWER_WORD.findall(_MARKUP.sub(" ", q))
+    words = _LOWER_WORD.findall(q)
     if len(words) >= 2:
         return "en"
     if _CJK.search(q):

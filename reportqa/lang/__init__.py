@@ -161,3 +161,18 @@ def metadata_lines() -> tuple[re.Pattern[str], ...]:
 def is_metadata_line(text: str) -> bool:
     t = text.strip()
     return bool(t) and any(p.match(t) for p in metadata_lines())
+
+
+@cache
+def en_spellings() -> tuple[tuple[str, str, int], ...]:
+    """British word endings → American ones (centre → center), longest ending first."""
+    out = [(r["british"], r["american"], int(r["min_length"])) for r in rows("en_spellings.tsv")]
+    return tuple(sorted(out, key=lambda x: -len(x[0])))
+
+
+def american(word: str) -> str:
+    """A lower-case English word in American spelling ("programme" → "program")."""
+    for brit, amer, least in en_spellings():
+        if len(word) >= least and word.endswith(brit):
+            return word[: len(word) - len(brit)] + amer
+    return word

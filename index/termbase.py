@@ -56,6 +56,8 @@ PER_KEY = 3
 RUNNER_UP = 0.5
 # How much each way of knowing a gloss is trusted, against a headword's.
 SOURCE_WEIGHT = {"cedict": 1.0, "place": 1.0, "composed": 0.7, "morpheme": 0.6}
+# Words at most in the sense a figure's English label is made of, where there is one.
+LABEL_WORDS = 3
 # What one word of a sense of several words weighs, against the whole sense.
 WORD_OF_SENSE = 0.35
 # Words one character long that a morpheme stands for, at most.
@@ -121,7 +123,8 @@ def clean_senses(raw: str) -> list[str]:
                 if v.startswith(lead):
                     v = v[len(lead):]
             v = VERBAL + v if verbal and v else v
-            if v and v.isascii() and len(v.split()) <= MAX_SENSE_WORDS and v not in out:
+            if (v and v.isascii() and len(v.split()) <= MAX_SENSE_WORDS and v not in out
+                    and not any(c.isdigit() for c in v)):
                 out.append(v)
     return out
 
@@ -158,7 +161,9 @@ def _parsed() -> dict[str, list[str]]:
             if m is None:
                 continue
             _, simp, pinyin, defs = m.groups()
-            if not _HAS_CJK.search(simp):
+            # An old or variant form's senses (秊 "grain", a variant of 年) are not the
+            # simplified character's.
+            if not _HAS_CJK.search(simp) or "variant of" in defs:
                 continue
             table = proper if pinyin[:1].isupper() else common
             senses = table.setdefault(simp, [])
@@ -200,10 +205,12 @@ class TermBase:
                 by_key.setdefault(key, []).append(t)
         self._by_key = {k: _best(v) for k, v in by_key.items()}
         self._max_words = max((len(k) for k in self._by_key), default=1)
+        # A label reads best in the word's surest short sense (黑木耳 "black fungus",
+        # not "Auricularia auricula-judae, an edible fungus").
         en_of: dict[str, Term] = {}
         for t in self.terms:
             cur = en_of.get(t.zh)
-            if t.source != "morpheme" and (cur is None or _rank(t) > _rank(cur)):
+            if t.source != "morpheme" and (cur is None or _label_rank(t) > _label_rank(cur)):
                 en_of[t.zh] = t
         self._en_of = {zh: t.english for zh, t in en_of.items()}
 
@@ -280,8 +287,8 @@ class TermBase:
         return cls(terms)
 
 
-def _rank(t: Term) -> float:
-    return t.score
+def _label_rank(t: Term) -> tuple[bool, float]:
+    return len(t.english.split()) <= LABEL_WORDS and "," not in t.en, t.score
 
 
 def _best(terms: list[Term]) -> list[Term]:
@@ -296,12 +303,16 @@ def _best(terms: list[Term]) -> list[Term]:
     return [t for t in ranked[:PER_KEY] if t.score >= RUNNER_UP * top]
 
 
-def vocabulary(token_lists: Iterable[Iterable[str]]) -> Counter[str]:
-    """In how many passages each Chinese word of two or more characters occurs."""
+def vocabulary(token_lists: Iterable[Iterable[str]]) -> tuple[Counter[str], Counter[str]]:
+    """In how many passages each Chinese word occurs: those of two or more characters,
+    and those of one."""
     df: Counter[str] = Counter()
+    singles: Counter[str] = Counter()
     for toks in token_lists:
-        df.update({t for t in toks if _CJK_WORD.fullmatch(t)})
-    return df
+        toks = set(toks)
+        df.update(t for t in toks if _CJK_WORD.fullmatch(t))
+        singles.update(t for t in toks if len(t) == 1 and _HAS_CJK.match(t))
+    return df, singles
 
 
 def _split(word: str, dictionary: dict[str, list[str]]) -> list[str] | None:
@@ -324,9 +335,12 @@ def _split(word: str, dictionary: dict[str, list[str]]) -> list[str] | None:
 
 
 def build(df: Counter[str], places: Iterable[tuple[str, Sequence[str]]] = (),
-          dictionary: dict[str, list[str]] | None = None) -> TermBase:
+          dictionary: dict[str, list[str]] | None = None,
+          singles: Counter[str] | None = None) -> TermBase:
     """The term base of a corpus whose words occur in `df` passages each; `places`:
-    (Chinese name, English forms) of the reports' places."""
+    (Chinese name, English forms) of the reports' places; `singles`: in how many
+    passages each one-character word occurs as a token of its own."""
+    singles = singles or Counter()
     d = cedict() if dictionary is None else dictionary
     terms: list[Term] = []
 
@@ -362,6 +376,8 @@ def build(df: Counter[str], places: Iterable[tuple[str, Sequence[str]]] = (),
                     terms.append(Term(w, zh, source, round(weight * WORD_OF_SENSE, 4)))
     # A one-character headword the reports never write as a word (粮, 猪): its senses
     # name the corpus's most used words that hold it (粮食, 生猪).
+    # One the reports also write as a word of its own (剂 in "112.85万剂") stands for
+    # itself too.
     holding: dict[str, list[str]] = {}
     for zh in df:
         for ch in set(zh):
@@ -370,10 +386,13 @@ def build(df: Counter[str], places: Iterable[tuple[str, Sequence[str]]] = (),
         senses = d.get(ch)
         if not senses or ch in df or senses[0].startswith(VERBAL):
             continue
+        alone = singles.get(ch, 0)
         top = sorted(words, key=lambda w: (-df[w], len(w), w))[:MORPHEME_WORDS]
-        for zh in top:  # its first sense only: 年 is "year" first, "grain" far after
-            terms.append(Term(senses[0], zh, "morpheme", round(
-                usage(zh) * SOURCE_WEIGHT["morpheme"], 4)))
+        for rank, en in enumerate(s for s in senses[:PART_SENSES] if not s.startswith(VERBAL)):
+            for zh in top + [ch] * bool(alone):
+                weight = math.log1p(alone if zh == ch else df[zh])
+                terms.append(Term(en, zh, "morpheme", round(
+                    weight * SOURCE_WEIGHT["morpheme"] / (1 + 0.25 * rank), 4)))
     for zh, forms in places:
         for en in forms:
             terms.append(Term(en, zh, "place", round(10.0 + usage(zh), 4)))
@@ -392,13 +411,13 @@ def for_corpus(passages: Iterable[object], documents: Iterable[object],
                segmenter: object) -> TermBase:
     """The term base of an index's passages (their BM25 tokens) and documents (their
     profiles' places)."""
-    df = vocabulary(segmenter.for_search(p.indexed_text()) for p in passages)  # type: ignore[attr-defined]
+    df, singles = vocabulary(segmenter.for_search(p.indexed_text()) for p in passages)  # type: ignore[attr-defined]
     places = []
     for d in documents:
         prof = getattr(d, "profile", None)
         if prof is not None and prof.place is not None:
             places.append((prof.place.name, prof.place.en_forms))
-    return build(df, places)
+    return build(df, places, singles=singles)
 
 
 def of_index(bundle: object, segmenter: object) -> TermBase:

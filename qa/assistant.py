@@ -88,6 +88,9 @@ class Settings:
     # a thing was done more than what it is.
     termbase_word: float = 0.5
     termbase_verb: float = 0.25
+    # Share of a figure's Chinese label the term base's words must cover for an
+    # English label made of them (else the answer shows the Chinese label).
+    label_cover: float = 0.75
     min_figure_relevance: float = 0.3  # share of them around the figure stated
     # ... in the figure's own clause and those before it (0.1 and 0.2 measured alike)
     min_clause_relevance: float = 0.1
@@ -461,7 +464,8 @@ class Assistant:
         for terms, _, n in found:
             zhs = [t.zh for t in terms]
             here = [z for z in zhs if z in corpus] or zhs
-            sure = 1.0 if n >= 2 else s.termbase_verb if terms[0].verbal else s.termbase_word
+            verb = all(t.verbal for t in terms)
+            sure = 1.0 if n >= 2 else s.termbase_verb if verb else s.termbase_word
             out.append((here, n, sure))
         return out, [words[i] for i in unmatched if not words[i].isdigit()]
 
@@ -873,8 +877,29 @@ class Assistant:
 
     def _extract(self, p: Passage) -> list[Figure]:
         if p.kind == "table_row" and p.cells:
-            return table_row_figures(p, self.glossary)
-        return extract_figures(p.text, p.start, p.period, glossary=self.glossary)
+            figures = table_row_figures(p, self.glossary)
+        else:
+            figures = extract_figures(p.text, p.start, p.period, glossary=self.glossary)
+        return [f if f.label_en or not f.label else replace(f, label_en=self._label_en(f.label))
+                for f in figures]
+
+    def _label_en(self, label: str) -> str:
+        """English for a label the glossary cannot name, word by word from the term
+        base (全民疫苗接种 → "entire population vaccine vaccinate"); "" unless its
+        words cover most of the label: a half-English label reads worse than Chinese."""
+        parts = [x for x in label.split("·") if x]
+        out = []
+        for part in parts:
+            words, covered = [], 0
+            for w in self.segment(part):
+                en = self.glossary.label_en(w) or self.termbase.en_of(w)
+                if en:
+                    words.append(en)
+                    covered += len(w)
+            if not words or covered < self.settings.label_cover * len(part):
+                return ""
+            out.append(" ".join(dict.fromkeys(words)))
+        return ", ".join(out)
 
     def absent_terms(self, content: list[str], whole: bool = False,
                      corpus: str | None = None) -> list[str]:

@@ -91,7 +91,7 @@ EN_STOPWORDS = frozenset(
     "target targeted goal plan planned expected aim set new newly added add reach reached achieve "
     "achieved actual actually compare compared than more less over under per cent percent percentage "
     "during within whole entire give tell state stated say said according than both each all any "
-    "some make made get got up out into also still only just so such then last next "
+    "some make made get got up out off into also still only just so such then last next "
     "last year's this year's area areas kind type main key major "
     # Added with the glossary's coverage pass. Unmatched words are compared
     # singularised ("measures" -> "measure"): the singular form is what counts.

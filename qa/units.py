@@ -27,12 +27,12 @@ PERCENT_UNITS = ("%", "个百分点", "百分点", "‰", "个千分点")
 # Classifiers: the figure counts things.
 COUNT_UNITS = (
     "人次", "场次", "个", "家", "户", "人", "处", "所", "条", "组", "笔", "名", "座", "席",
-    "辆", "项", "件", "场", "套", "只", "台", "口", "袋", "张", "间", "位", "批", "次",
+    "辆", "项", "件", "场", "套", "只", "头", "台", "口", "袋", "张", "间", "位", "批", "次",
 )  # fmt: skip
 # Measures: money and physical quantities; the figure is an amount.
 MEASURE_UNITS = (
     "平方公里", "平方千米", "平方米", "立方米", "千瓦时", "千瓦", "千米", "公里", "公顷",
-    "美元", "元", "吨", "亩", "米", "方", "天", "倍",
+    "美元", "元", "标准箱", "公斤", "千克", "吨", "担", "亩", "米", "方", "天", "倍",
 )  # fmt: skip
 UNITS: tuple[str, ...] = tuple(
     sorted(PERCENT_UNITS[1:] + COUNT_UNITS + MEASURE_UNITS, key=len, reverse=True)
@@ -47,6 +47,11 @@ UNIT_EN: dict[str, tuple[str, str]] = {
     "元": ("yuan", "yuan"),
     "美元": ("US dollar", "US dollars"),
     "吨": ("tonne", "tonnes"),
+    "公斤": ("kg", "kg"),
+    "千克": ("kg", "kg"),
+    "担": ("dan (50 kg)", "dan (50 kg)"),
+    "标准箱": ("TEU", "TEU"),
+    "头": ("head", "head"),
     "亩": ("mu", "mu"),
     "公顷": ("hectare", "hectares"),
     "平方公里": ("km²", "km²"),

@@ -42,7 +42,8 @@ def built(small_corpus: Path, embedder, tmp_path: Path) -> Path:  # noqa: ANN001
 
 def test_folder_holds_plain_files_and_manifest(built: Path, embedder) -> None:  # noqa: ANN001
     assert sorted(p.name for p in built.iterdir()) == [
-        "bm25", "documents.jsonl", "faiss.index", "manifest.json", "passages.jsonl"]
+        "bm25", "documents.jsonl", "faiss.index", "manifest.json", "passages.jsonl",
+        "termbase.tsv"]
     m = read_manifest(built)
     assert m["dim"] == 384 and m["normalized"] is True and m["metric"] == "inner_product"
     assert m["model"] == embedder.name and m["format_version"] == 2

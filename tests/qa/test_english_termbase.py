@@ -1,0 +1,67 @@
+"""English questions over reports nobody translated: the library with no report's
+own glossary, only the genre's terms and the index's term base (CC-CEDICT senses of
+the corpus's words). Each question is worded afresh and the reports differ."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.segment import Segmenter
+from index.store import load_index
+from qa.assistant import Assistant
+from qa.glossary import library_glossary
+
+
+@pytest.fixture(scope="module")
+def bare(index_dir: Path, embedder) -> Assistant:  # noqa: ANN001
+    """The 26-report library, answering without any report's override glossary."""
+    return Assistant(load_index(index_dir), embedder, Segmenter(), library_glossary(()))
+
+
+@pytest.mark.parametrize(("question", "figure", "doc"), [
+    # Words the genre's 200 terms lack, in four reports of three kinds.
+    ("How much tobacco leaf did Mouding produce in 2023?", "603万公斤", "mouding-2024-gwr"),
+    ("Zuoyun milk output in 2020?", "3033吨", "zuoyun-2020-bulletin"),
+    ("How many vaccinations were given to Shahekou residents?", "55.79万人", "shahekou-2022-gwr"),
+    ("By how much did Yongchuan's tea output grow in 2022?", "2.4%", "yongchuan-2022-2023"),
+])
+def test_english_words_no_glossary_has_reach_the_figure(bare: Assistant, question: str,
+                                                        figure: str, doc: str) -> None:
+    a = bare.ask(question)
+    assert not a.abstained, a.answer
+    assert figure in [f.text for f in a.figures]
+    assert a.citations[0].doc_id == doc
+
+
+def test_a_figures_label_is_english_from_the_term_base(bare: Assistant) -> None:
+    a = bare.ask("How many hogs were sold by farms in Ningyuan County in 2023?")
+    top = a.figures[0]
+    assert top.text == "94.28万头" and top.text_en.endswith("head")
+    assert top.label_en and top.label_en.isascii()  # not "生猪出栏"
+    assert top.label_en.lower() in a.answer.lower()
+
+
+@pytest.mark.parametrize("question", [
+    "Yongchuanqu tea output growth 2022",  # pinyin run together, no tones
+    "how much tobaco leaf did Mouding produce in 2023",  # a typo the term base cannot read
+    "永川区 tea output 2022 增长多少?",  # mixed Chinese and English
+])
+def test_awkward_english_still_gets_an_answer(bare: Assistant, question: str) -> None:
+    a = bare.ask(question)
+    assert not a.abstained and a.figures, a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What is the zorblax index of Suining in 2021?",  # a word no dictionary has
+    "How many star-rated hotels does Wuhu have?",
+])
+def test_what_no_report_speaks_of_is_declined(bare: Assistant, question: str) -> None:
+    a = bare.ask(question)
+    assert a.abstained and not a.figures
+
+
+def test_a_place_the_library_lacks_is_named(bare: Assistant) -> None:
+    a = bare.ask("What was Mianyang's tea output in 2022?")
+    assert a.abstained and "Mianyang" in a.answer

@@ -377,7 +377,7 @@ class Assistant:
         if q.lang == "zh":
             toks = self.words.terms(text, corpus)
         else:
-            groups = self._english_groups(text, corpus)
+            groups = self._english_groups(text, corpus, scope)
             toks = []
             for zhs, n_words, sure_tb in groups:
                 if sure_tb:  # the term base's words for one phrase: any one covers it
@@ -424,14 +424,17 @@ class Assistant:
                 scale[default] = 1.0
         return toks, scale, alts
 
-    def _english_groups(self, text: str, corpus: str) -> list[tuple[list[str], int, float]]:
+    def _english_groups(self, text: str, corpus: str, scope: tuple[str, ...] = ()
+                        ) -> list[tuple[list[str], int, float]]:
         """An English question's phrases as Chinese terms, with how many words each
         stood for and, for the term base's, how sure it is (0: the glossary's).
 
         The glossary's come first (a report's override, the genre's terms); the words
         it does not know get the term base's words for them. A genre term the reports
         asked about never write (粮食产量 where they write 粮食总产量) gives way to the
-        term base's words for the same English, when those cover all of it."""
+        term base's words for the same English, when those cover all of it and one
+        sentence of those reports says them together; else it stays, and its absence
+        is the answer ("resident population": 居民 and 人口 said apart are not it)."""
         out: list[tuple[list[str], int, float]] = []
         run: list[str] = []
         for seg in self.glossary.segments(text) + [None]:
@@ -445,7 +448,7 @@ class Assistant:
                 break
             if not any(z.lower() in corpus for z in seg.zh):
                 found, missed = self._termbase_groups(list(seg.words), corpus)
-                if found and not missed:
+                if found and not missed and self._said_together_any([z for z, _, _ in found], scope):
                     out += found
                     continue
             out.append((list(seg.zh), len(seg.words), 0.0))
@@ -493,6 +496,19 @@ class Assistant:
     def _same(self, a: str, b: str) -> bool:
         """One subject said two ways: one head (合同引资, 协议引资) or one genre term."""
         return _same_head(a, b) or self.glossary.same_term(a, b)
+
+    def _said_together_any(self, groups: list[list[str]], scope: tuple[str, ...] = ()) -> bool:
+        """Whether one sentence of the reports in `scope` (default: all) writes one word
+        of each group."""
+        ids = ([self.bundle.passages[i].id for d in scope for i in self._doc_rows[d]] if scope
+               else self._sentences)
+        for pid in ids:
+            text = self.bundle.passages[self._row[pid]].text
+            for s, e, _ in self._sentences[pid]:
+                sentence = text[s:e]
+                if all(any(z in sentence for z in zhs) for zhs in groups):
+                    return True
+        return False
 
     def _said_together(self, words: list[str], scope: tuple[str, ...] = ()) -> bool:
         """Whether one sentence of the reports in `scope` (default: all) holds all of `words`."""

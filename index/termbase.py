@@ -387,6 +387,13 @@ def build(df: Counter[str], places: Iterable[tuple[str, Sequence[str]]] = (),
         if not senses or ch in df or senses[0].startswith(VERBAL):
             continue
         alone = singles.get(ch, 0)
+        # A word the dictionary knows is taken only when a sense of it speaks of the
+        # character's thing (粮食 "foodstuff" for 粮 "food"; not 国家 "country" for 家 "home").
+        mine = [w for s in senses[:PART_SENSES] for w in s.removeprefix(VERBAL).split() if len(w) >= 3]
+        # And it begins or ends the word, as a thing does (粮食, 生猪; not 新发展理念).
+        words = [w for w in words if (w[0] == ch or w[-1] == ch)
+                 and (w not in d or any(x.startswith(m) for m in mine for sense in d[w]
+                                        for x in sense.split()))]
         top = sorted(words, key=lambda w: (-df[w], len(w), w))[:MORPHEME_WORDS]
         for rank, en in enumerate(s for s in senses[:PART_SENSES] if not s.startswith(VERBAL)):
             for zh in top + [ch] * bool(alone):

@@ -147,6 +147,10 @@ class Assistant:
         # English for the index's own words (CC-CEDICT senses ranked by the corpus):
         # what an English question says that the glossary does not know.
         self.termbase = termbase if termbase is not None else tb.of_index(bundle, segmenter)
+        # Reports whose own glossary is in use: it is their English vocabulary, written
+        # from their sentences; words it leaves out are not guessed from the term base.
+        self._glossed = frozenset(d for d, f in _override_files(bundle).items()
+                                  if str(Path(f).resolve()) in glossary.sources)
         self._en_skip = frozenset(tb.stem(w) for w in EN_STOPWORDS)
         self.settings = settings or Settings()
         self.bm25 = BM25Retriever(bundle, segmenter)
@@ -247,8 +251,8 @@ class Assistant:
         allowed = list(route.docs) or (docs or list(self.bundle.documents))
         q = self._framed(q.text, allowed)
         mask = self._mask(allowed)
-        terms = self._query_terms(q, self._unplaced(q.text, route, q.lang))[0]
-        scores = self._scores(q, self.encode_query(q.text), terms, mask)
+        terms, scale, _, guessed = self._query_terms(q, self._unplaced(q.text, route, q.lang))
+        scores = self._scores(q, self.encode_query(q.text), terms, mask, guessed)
         return [h for h in top_hits(self.bundle, scores, top_k, "hybrid") if h.score > -np.inf]
 
     def ask(self, question: str, top_k: int = 5, id: str | None = None,
@@ -336,9 +340,11 @@ class Assistant:
     def _ask_docs(self, q: Query, route: Route, docs: list[str], qvec: np.ndarray,
                   top_k: int) -> tuple[Answer, float]:
         scope = tuple(docs)
-        terms, scale, alts = self._query_terms(q, self._unplaced(q.text, route, q.lang), scope)
+        terms, scale, alts, guessed = self._query_terms(q, self._unplaced(q.text, route, q.lang),
+                                                        scope)
         mask = self._mask(docs)
-        hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask)
+        hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask,
+                          guessed)
         answer, score = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k,
                                      scope)
         report = self.reports.report_of(answer, docs)
@@ -359,10 +365,11 @@ class Assistant:
     # -------------------------------------------------------------- retrieval
 
     def _query_terms(self, q: Query, text: str | None = None, scope: tuple[str, ...] = ()
-                     ) -> tuple[list[str], dict[str, float], dict[str, tuple[str, ...]]]:
+                     ) -> tuple[list[str], dict[str, float], dict[str, tuple[str, ...]],
+                                dict[str, float]]:
         """Chinese retrieval tokens (the question's own, or its glossary terms), how
-        sure we are an English question means each one, and the other words one
-        English phrase may mean by a term.
+        sure we are an English question means each one, the other words one English
+        phrase may mean by a term, and the BM25 weights of the term base's guesses.
 
         A Chinese term that one English word stood for is a guess ("go up" → 占比,
         "land" → 土地) unless it names an indicator, place or organisation: such
@@ -372,6 +379,7 @@ class Assistant:
         """
         scale: dict[str, float] = {}
         alts: dict[str, tuple[str, ...]] = {}
+        guessed: dict[str, float] = {}  # the term base's words: their BM25 weight is how sure
         text = q.text if text is None else text
         corpus = self._corpus_of(scope) if scope else self._corpus_text
         if q.lang == "zh":
@@ -382,6 +390,7 @@ class Assistant:
             for zhs, n_words, sure_tb in groups:
                 if sure_tb:  # the term base's words for one phrase: any one covers it
                     first = zhs[0]
+                    guessed.update({z: max(guessed.get(z, 0.0), sure_tb) for z in zhs})
                     alts[first] = tuple(dict.fromkeys(alts.get(first, ()) + tuple(zhs[1:])))
                     toks.append(first)
                     scale[first] = max(scale.get(first, 0.0), sure_tb)
@@ -422,7 +431,7 @@ class Assistant:
             if default:
                 toks.append(default)
                 scale[default] = 1.0
-        return toks, scale, alts
+        return toks, scale, alts, guessed
 
     def _english_groups(self, text: str, corpus: str, scope: tuple[str, ...] = ()
                         ) -> list[tuple[list[str], int, float]]:
@@ -437,16 +446,17 @@ class Assistant:
         is the answer ("resident population": 居民 and 人口 said apart are not it)."""
         out: list[tuple[list[str], int, float]] = []
         run: list[str] = []
+        glossed = bool(scope) and set(scope) <= self._glossed
         for seg in self.glossary.segments(text) + [None]:
             if seg is not None and not seg.zh:
                 run.append(seg.words[0])
                 continue
-            if run:
+            if run and not glossed:
                 out += self._termbase_groups(run, corpus)[0]
-                run = []
+            run = []
             if seg is None:
                 break
-            if not any(z.lower() in corpus for z in seg.zh):
+            if not any(z.lower() in corpus for z in seg.zh) and not glossed:
                 found, missed = self._termbase_groups(list(seg.words), corpus)
                 if found and not missed and self._said_together_any([z for z, _, _ in found], scope):
                     out += found
@@ -473,19 +483,22 @@ class Assistant:
         return out, [words[i] for i in unmatched if not words[i].isdigit()]
 
     def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int,
-              mask: np.ndarray | None = None) -> list[Hit]:
+              mask: np.ndarray | None = None, weights: dict[str, float] | None = None
+              ) -> list[Hit]:
         """The top `n` passages (of the reports in `mask`); a comparison of two periods
         ("去年实际…今年目标") gets the top `n` of each, so one period's passages cannot
         crowd out the other's."""
         rows = self.settings.rows_per_table
         if not (q.compare and len(q.periods) >= 2):
-            hits = top_hits(self.bundle, self._scores(q, qvec, terms, mask), n, "hybrid", rows)
+            hits = top_hits(self.bundle, self._scores(q, qvec, terms, mask, weights), n, "hybrid",
+                            rows)
             return [h for h in hits if h.score > -np.inf]
         best: dict[str, Hit] = {}
         for period in sorted(q.periods):
             # The result's side does not look for the target's words (目标, 力争).
             words = terms if period.endswith("target") else [t for t in terms if t not in TARGET_WORDS]
-            scores = self._scores(replace(q, periods=frozenset({period})), qvec, words, mask)
+            scores = self._scores(replace(q, periods=frozenset({period})), qvec, words, mask,
+                                  weights)
             for h in top_hits(self.bundle, scores, n, "hybrid", rows):
                 if h.score == -np.inf:
                     continue
@@ -518,11 +531,13 @@ class Assistant:
         return any(need <= tokens for pid in ids for _, _, tokens in self._sentences[pid])
 
     def _scores(self, q: Query, qvec: np.ndarray, terms: list[str],
-                mask: np.ndarray | None = None) -> np.ndarray:
+                mask: np.ndarray | None = None, weights: dict[str, float] | None = None
+                ) -> np.ndarray:
         """Fused scores; passages outside `mask` get -inf, and both signals are
-        normalised over the passages inside it (the reports routed to)."""
+        normalised over the passages inside it (the reports routed to). `weights`:
+        BM25 weights of some terms (the term base's guesses), others weigh 1."""
         s = self.settings
-        bm_raw = self.bm25.scores_for_tokens(terms)
+        bm_raw = self.bm25.scores_for_tokens(terms, weights)
         dense_raw = self.dense.scores_for_vector(qvec) if mask is None else \
             self.dense.scores_for_rows(qvec, mask)
         if mask is None:
@@ -797,7 +812,7 @@ class Assistant:
                 sub = analyse(text, q.frame)
             except ValueError:  # a fragment with no words of its own
                 continue
-            terms, scale, alts = self._query_terms(replace(sub, lang=q.lang), scope=scope)
+            terms, scale, alts, _ = self._query_terms(replace(sub, lang=q.lang), scope=scope)
             ev = self._evidence(terms, sub.units, scale, alts)
             out.append((ev, sub.units, sub.period if sub.period_explicit else None))
         return out
@@ -1066,13 +1081,18 @@ class Assistant:
 
 def overrides_of(bundle: IndexBundle) -> tuple[str, ...]:
     """The glossary override files beside the index's documents (`<name>.glossary.tsv`)."""
-    found = []
+    return tuple(sorted(set(_override_files(bundle).values())))
+
+
+def _override_files(bundle: IndexBundle) -> dict[str, str]:
+    """Document id → its override file, for the documents that have one."""
+    found = {}
     for d in bundle.documents.values():
         src = Path(d.path) if os.path.isabs(d.path) else ROOT / d.path
         gloss = override_path(src)
         if gloss.is_file():
-            found.append(str(gloss))
-    return tuple(sorted(found))
+            found[d.id] = str(gloss)
+    return found
 
 
 # Where a sentence's clauses end.

@@ -132,10 +132,12 @@ def normalise_en(text: str) -> list[str]:
 class Glossary:
     """Look-ups both ways over a list of entries."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], sources: Iterable[str] = ()) -> None:
         if not entries:
             raise ValueError("a glossary needs at least one entry, got none")
         self.entries: tuple[Entry, ...] = tuple(entries)
+        # The override files (resolved paths) it was read from.
+        self.sources = frozenset(str(Path(s).resolve()) for s in sources)
         self._by_key: dict[tuple[str, ...], list[str]] = {}
         self._en_of: dict[str, str] = {}
         self._kind_of: dict[str, str] = {}
@@ -332,7 +334,7 @@ def genre_entries(path: Path = GENRE_TERMS_PATH) -> list[Entry]:
     return out
 
 
-def layered(*layers: Sequence[Entry]) -> Glossary:
+def layered(*layers: Sequence[Entry], sources: Iterable[str] = ()) -> Glossary:
     """One glossary from several: an English phrase an earlier layer (a report's own
     override) knows keeps its meaning there; later layers (the genre's terms) add only
     phrases it lacks."""
@@ -360,7 +362,7 @@ def layered(*layers: Sequence[Entry]) -> Glossary:
             mine.setdefault(key, set()).add(canon.get(e.zh, e.zh))
         for key, terms in mine.items():
             seen.setdefault(key, set()).update(terms)
-    return Glossary(entries)
+    return Glossary(entries, sources)
 
 
 def override_path(source: Path) -> Path:
@@ -372,7 +374,7 @@ def library_glossary(overrides: tuple[str, ...] = ()) -> Glossary:
     """The genre's terms under the given reports' own glossaries (their override files)."""
     layers = [list(_read_tsv(Path(p).read_text(encoding="utf-8").splitlines(), p))
               for p in overrides]
-    return layered(*layers, genre_entries())
+    return layered(*layers, genre_entries(), sources=overrides)
 
 
 def default_glossary() -> Glossary:

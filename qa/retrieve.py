@@ -9,7 +9,7 @@ made both languages worse on this report.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,11 +43,19 @@ class BM25Retriever:
         self.segment = segmenter
         self._vocab = bundle.bm25.vocab_dict
 
-    def scores_for_tokens(self, tokens: Sequence[str]) -> np.ndarray:
+    def scores_for_tokens(self, tokens: Sequence[str],
+                          weights: Mapping[str, float] | None = None) -> np.ndarray:
+        """BM25 of the tokens; a token in `weights` counts that much (others 1)."""
         known = [t for t in tokens if t in self._vocab]
         if not known:
             return np.zeros(len(self.bundle.passages), dtype=np.float32)
-        return np.asarray(self.bundle.bm25.get_scores(known), dtype=np.float32)
+        weights = {t: w for t, w in (weights or {}).items() if t in known}
+        plain = [t for t in known if t not in weights]
+        out = (np.asarray(self.bundle.bm25.get_scores(plain), dtype=np.float32) if plain
+               else np.zeros(len(self.bundle.passages), dtype=np.float32))
+        for t, w in weights.items():
+            out += w * np.asarray(self.bundle.bm25.get_scores([t]), dtype=np.float32)
+        return out
 
     def scores(self, query: str) -> np.ndarray:
         return self.scores_for_tokens(self.segment(query))

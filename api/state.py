@@ -20,23 +20,19 @@ Loader = Callable[[], "Assistant"]
 
 def load_assistant(settings: ServeSettings) -> Assistant:
     """The index and model of `settings`, with query embeddings batched across requests."""
-    if settings.torch_threads:
-        import torch
-
-        torch.set_num_threads(settings.torch_threads)
     from qa import Assistant
 
-    base = Assistant.load(index_dir=settings.index, model=settings.model)
+    # The threads go to the loader (torch's or ONNX Runtime's), which sets them last.
+    base = Assistant.load(index_dir=settings.index, model=settings.model,
+                          threads=settings.torch_threads)
     if not settings.batch_embed:
         return base
     from api.batching import BatchingEmbedder
     from index.embed import Embedder
 
-    # Same bundle, segmenter and glossary; only the embedder is wrapped (duck-typed:
-    # the same encode_query, every other attribute delegated).
-    embedder = cast(Embedder, BatchingEmbedder(base.embedder))
-    return Assistant(base.bundle, embedder, base.segment, base.glossary, base.settings,
-                     termbase=base.termbase)
+    # Only the embedder is wrapped (duck-typed: the same encode_query, every other
+    # attribute delegated); what the assistant computed on load is shared.
+    return base.with_embedder(cast(Embedder, BatchingEmbedder(base.embedder)))
 
 
 class ModelState:

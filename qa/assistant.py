@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import re
@@ -220,6 +221,15 @@ class Assistant:
             overrides = os.environ.get("REPORTQA_OVERRIDES", "1").lower() not in ("0", "no", "off")
         found = overrides_of(bundle) if overrides else ()
         return cls(bundle, embedder, Segmenter(), library_glossary(found), settings)
+
+    def with_embedder(self, embedder: Embedder) -> Assistant:
+        """The same assistant (index, precomputed passages, glossary, term base) whose
+        queries another embedder encodes (the service's batching one): nothing is
+        computed again."""
+        other = copy.copy(self)
+        other.embedder = embedder
+        other.dense = DenseRetriever(self.bundle, embedder)
+        return other
 
     # ----------------------------------------------------------------- public
 

@@ -202,11 +202,13 @@ class Term:
 class TermBase:
     """English ↔ the corpus's Chinese words, from `build` or an index folder's file."""
 
-    def __init__(self, terms: Sequence[Term]) -> None:
+    def __init__(self, terms: Sequence[Term], keys: Sequence[tuple[str, ...]] | None = None) -> None:
+        """`keys`: each term's `en_key`, where already known (a saved term base's)."""
         self.terms = tuple(terms)
+        keys = keys if keys is not None else [en_key(t.en) for t in self.terms]
+        self._keys = tuple(keys)
         by_key: dict[tuple[str, ...], list[Term]] = {}
-        for t in self.terms:
-            key = en_key(t.en)
+        for t, key in zip(self.terms, self._keys):
             if key:
                 by_key.setdefault(key, []).append(t)
         self._by_key = {k: _best(v) for k, v in by_key.items()}
@@ -272,25 +274,28 @@ class TermBase:
     # ------------------------------------------------------------ storage
 
     def save(self, path: Path) -> None:
-        lines = ["en\tzh\tsource\tscore"]
-        lines += [f"{t.en}\t{t.zh}\t{t.source}\t{t.score:.4f}" for t in self.terms]
+        lines = ["en\tzh\tsource\tscore\tkey"]
+        lines += [f"{t.en}\t{t.zh}\t{t.source}\t{t.score:.4f}\t{' '.join(k)}"
+                  for t, k in zip(self.terms, self._keys)]
         Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> TermBase:
-        terms = []
+        terms, keys = [], []
         lines = Path(path).read_text(encoding="utf-8").splitlines()
         for n, line in enumerate(lines[1:], 2):
             cols = line.split("\t")
-            if len(cols) != 4 or cols[2] not in SOURCES:
-                raise TermBaseError(f"{path}:{n}: expected 'en<TAB>zh<TAB>source<TAB>score': "
-                                    "run `reportqa index`")
+            if len(cols) not in (4, 5) or cols[2] not in SOURCES:
+                raise TermBaseError(f"{path}:{n}: expected 'en<TAB>zh<TAB>source<TAB>score"
+                                    "<TAB>key': run `reportqa index`")
             try:
                 terms.append(Term(cols[0], cols[1], cols[2], float(cols[3])))
             except ValueError:
                 raise TermBaseError(f"{path}:{n}: score {cols[3]!r} is not a number: "
                                     "run `reportqa index`") from None
-        return cls(terms)
+            # The stems as saved (a file without them, from before: stemmed now).
+            keys.append(tuple(cols[4].split()) if len(cols) == 5 else en_key(cols[0]))
+        return cls(terms, keys)
 
 
 def _label_rank(t: Term) -> tuple[bool, float]:

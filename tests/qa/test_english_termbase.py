@@ -65,3 +65,13 @@ def test_what_no_report_speaks_of_is_declined(bare: Assistant, question: str) ->
 def test_a_place_the_library_lacks_is_named(bare: Assistant) -> None:
     a = bare.ask("What was Mianyang's tea output in 2022?")
     assert a.abstained and "Mianyang" in a.answer
+
+
+def test_a_guess_keeps_the_senses_said_beside_the_questions_other_words(bare: Assistant) -> None:
+    """'routes' may be 路径, 路线 or 线路; beside 旅游 the library writes 路线 (乡村旅游精品路线),
+    so that one stays; a guess no sentence meets keeps all its senses."""
+    groups = bare._in_context([(["路径", "路线", "线路"], 1, 0.5), (["旅游"], 1, 0.5)])
+    assert "路线" in groups[0][0] and len(groups[0][0]) < 3
+    beside = bare._sentences_with("旅游")
+    assert all(bare._sentences_with(z) & beside for z in groups[0][0])
+    assert bare._in_context([(["精细", "救治"], 1, 0.5), (["∅"], 1, 0.0)])[0][0] == ["精细", "救治"]

@@ -89,6 +89,16 @@ def export(folder: Path) -> Path:
     return folder / ONNX_FILE
 
 
+def is_exported(folder: Path) -> bool:
+    """Whether `folder` holds an export of the size its stamp records (cheap)."""
+    folder = Path(folder)
+    try:
+        stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
+        return (folder / ONNX_FILE).stat().st_size == int(stamp["onnx_bytes"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def is_current(folder: Path) -> bool:
     """Whether `folder` holds an intact ONNX model exported from its present weights."""
     folder = Path(folder)

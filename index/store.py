@@ -102,6 +102,8 @@ class IndexBundle:
     documents: dict[str, Document]
     faiss: Any
     bm25: Any
+    # The saved term base (index/termbase.py); None for an index built before it.
+    termbase: termbase.TermBase | None = None
 
     @property
     def model(self) -> str:
@@ -355,6 +357,15 @@ def check_corpus(manifest: dict[str, Any], path: Path) -> None:
                 f"{doc['path']} changed since the index at {path} was built: run `reportqa index`")
 
 
+def check_backend(path: Path, manifest: dict[str, Any], backend: str) -> None:
+    """Queries must be embedded by the backend that embedded the index's passages."""
+    built_by = manifest.get("backend", "torch")  # indexes before the onnx backend: torch
+    if backend != built_by:
+        raise IndexStoreError(
+            f"index at {path} was embedded by the {built_by} backend, not {backend}: run "
+            f"`reportqa index` with REPORTQA_BACKEND={backend}, or set REPORTQA_BACKEND={built_by}")
+
+
 def load_index(path: Path, model: str | None = None, dim: int | None = None,
                verify_corpus: bool = True, backend: str | None = None) -> IndexBundle:
     """Load and check an index folder; every problem is one `IndexStoreError` line."""
@@ -372,11 +383,8 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
         raise IndexStoreError(
             f"index at {path} was built with model {manifest['model']}, not {model}: "
             f"run `reportqa index --model {model}`")
-    built_by = manifest.get("backend", "torch")  # indexes before the onnx backend: torch
-    if backend is not None and backend != built_by:
-        raise IndexStoreError(
-            f"index at {path} was embedded by the {built_by} backend, not {backend}: run "
-            f"`reportqa index` with REPORTQA_BACKEND={backend}, or set REPORTQA_BACKEND={built_by}")
+    if backend is not None:
+        check_backend(path, manifest, backend)
     if dim is not None and dim != manifest["dim"]:
         raise IndexStoreError(
             f"index at {path} has {manifest['dim']}-d vectors but the model gives {dim}: "
@@ -411,7 +419,9 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
     })
     _check_slices(path, passages, documents)
     bm25 = _reading(path / "bm25", lambda p: bm25s.BM25.load(str(p), show_progress=False))
-    return IndexBundle(path, manifest, passages, documents, index, bm25)
+    terms = (_reading(path / termbase.FILE, termbase.TermBase.load)
+             if (path / termbase.FILE).is_file() else None)
+    return IndexBundle(path, manifest, passages, documents, index, bm25, terms)
 
 
 def file_table(folder: Path) -> dict[str, dict[str, Any]]:

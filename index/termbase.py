@@ -64,8 +64,7 @@ MAX_PARTS = 3
 PER_KEY = 3
 RUNNER_UP = 0.5
 # How much each way of knowing a gloss is trusted, against a headword's.
-SOURCE_WEIGHT = {"cedict": 1.0, "place": 1.0, "composed": 0.7, "morpheme": 0.6,
-                 "sense-word": 1.0}
+SOURCE_WEIGHT = {"cedict": 1.0, "composed": 0.7, "morpheme": 0.6}
 # Words at most in the sense a figure's English label is made of, where there is one.
 LABEL_WORDS = 3
 # What one word of a sense of several words weighs, against the whole sense.
@@ -217,8 +216,8 @@ class TermBase:
                 by_key.setdefault(key, []).append(t)
         self._by_key = {k: _best(v) for k, v in by_key.items()}
         self._max_words = max((len(k) for k in self._by_key), default=1)
-        # A label reads best in the word's surest short sense (黑木耳 "black fungus",
-        # not "Auricularia auricula-judae, an edible fungus").
+        # A label reads best in the word's surest short sense (产量 "output"); a word
+        # with only long senses keeps its surest one.
         en_of: dict[str, Term] = {}
         for t in self.terms:
             cur = en_of.get(t.zh)
@@ -233,10 +232,6 @@ class TermBase:
         """How many terms came from where (for `reportqa info`)."""
         c = Counter(t.source for t in self.terms)
         return {s: c.get(s, 0) for s in SOURCES}
-
-    @property
-    def max_words(self) -> int:
-        return self._max_words
 
     def lookup(self, key: tuple[str, ...]) -> list[str]:
         """The Chinese words an English key (`en_key`) names, surest first; [] if none."""
@@ -287,6 +282,9 @@ class TermBase:
     def load(cls, path: Path) -> TermBase:
         terms, keys = [], []
         lines = Path(path).read_text(encoding="utf-8").splitlines()
+        if not lines or lines[0].split("\t")[:4] != ["en", "zh", "source", "score"]:
+            raise TermBaseError(f"{path}:1: not a term base (no 'en<TAB>zh<TAB>source<TAB>score' "
+                                "header): run `reportqa index`")
         for n, line in enumerate(lines[1:], 2):
             cols = line.split("\t")
             if len(cols) not in (4, 5) or cols[2] not in SOURCES:
@@ -444,9 +442,8 @@ def for_corpus(passages: Iterable[Passage], documents: Iterable[Document],
 
 
 def of_index(bundle: IndexBundle, segmenter: Segmenter) -> TermBase:
-    """An index folder's saved term base; one derived from it where an older build
-    saved none."""
-    path = Path(bundle.path) / FILE
-    if path.is_file():
-        return TermBase.load(path)
+    """An index's saved term base (read and checked by `load_index`); one derived from
+    its passages where an older build saved none."""
+    if bundle.termbase is not None:
+        return bundle.termbase
     return for_corpus(bundle.passages, bundle.documents.values(), segmenter)

@@ -22,7 +22,7 @@ import numpy as np
 from corpus.tables import cell_period
 from index.embed import Embedder, default_backend
 from index.segment import Segmenter
-from index.store import IndexBundle, load_index
+from index.store import IndexBundle, check_backend, load_index
 from index import termbase as tb
 from qa.colloquial import QuestionWords, shares_characters
 from qa.compose import (
@@ -171,8 +171,10 @@ class Assistant:
             p.id: [(s, e, frozenset(segmenter(p.text[s:e]))) for s, e in sentence_spans(p)]
             for p in bundle.passages
         }
+        # Every sentence of the library, numbered, and the report it is in.
         self._sentence_texts = [p.text[a:b] for p in bundle.passages
                                 for a, b, _ in self._sentences[p.id]]
+        self._sentence_doc = [p.doc_id for p in bundle.passages for _ in self._sentences[p.id]]
         self._sentence_cache: dict[str, frozenset[int]] = {}
         self._figures = {p.id: self._extract(p) for p in bundle.passages}
         self._titled = {p.id: self._titled_row(p) for p in bundle.passages if p.kind == "table_row"}
@@ -216,7 +218,7 @@ class Assistant:
         # that names another is a one-line error, never other vectors).
         backend = bundle.manifest.get("backend", "torch")
         if os.environ.get("REPORTQA_BACKEND", "").strip():
-            load_index(path, model=model, backend=default_backend())
+            check_backend(path, bundle.manifest, default_backend())
         embedder = Embedder(model or bundle.model or default_model(), threads=threads,
                             backend=backend)
         # The model loads beside the work on the passages (ONNX Runtime reads its file
@@ -280,7 +282,7 @@ class Assistant:
         allowed = list(route.docs) or (docs or list(self.bundle.documents))
         q = self._framed(q.text, allowed)
         mask = self._mask(allowed)
-        terms, scale, _, guessed = self._query_terms(q, self._unplaced(q.text, route, q.lang))
+        terms, _, _, guessed = self._query_terms(q, self._unplaced(q.text, route, q.lang))
         scores = self._scores(q, self.encode_query(q.text), terms, mask, guessed)
         return [h for h in top_hits(self.bundle, scores, top_k, "hybrid") if h.score > -np.inf]
 
@@ -568,15 +570,13 @@ class Assistant:
     def _said_together_any(self, groups: list[list[str]], scope: tuple[str, ...] = ()) -> bool:
         """Whether one sentence of the reports in `scope` (default: all) writes one word
         of each group."""
-        ids = ([self.bundle.passages[i].id for d in scope for i in self._doc_rows[d]] if scope
-               else self._sentences)
-        for pid in ids:
-            text = self.bundle.passages[self._row[pid]].text
-            for s, e, _ in self._sentences[pid]:
-                sentence = text[s:e]
-                if all(any(z in sentence for z in zhs) for zhs in groups):
-                    return True
-        return False
+        common = None
+        for zhs in groups:
+            these = frozenset().union(*(self._sentences_with(z) for z in zhs))
+            common = these if common is None else common & these
+        if not common:
+            return False
+        return not scope or any(self._sentence_doc[i] in scope for i in common)
 
     def _said_together(self, words: list[str], scope: tuple[str, ...] = ()) -> bool:
         """Whether one sentence of the reports in `scope` (default: all) holds all of `words`."""

@@ -68,9 +68,10 @@ def _verify_model(out: Path) -> int:
     return 0 if res.ok else 1
 
 
-def ensure_model(model: str) -> None:
+def ensure_model(model: str, verify: bool = False) -> None:
     """Build the default model folder when it is the one asked for and missing, and
-    its ONNX export when the onnx backend is in use and it is missing or stale."""
+    its ONNX export when the onnx backend is in use and it is missing, or with
+    `verify` (set-up), stale or changed (its hashes; ~1 GB read)."""
     from index.embed import default_backend
     from reportqa.paths import resolve_model
 
@@ -85,7 +86,8 @@ def ensure_model(model: str) -> None:
     if default_backend() == "onnx":
         from index import onnx_backend
 
-        if not onnx_backend.is_current(DEFAULT_MODEL_DIR):
+        if not (onnx_backend.is_current(DEFAULT_MODEL_DIR) if verify
+                else onnx_backend.is_exported(DEFAULT_MODEL_DIR)):
             print(f"exporting {DEFAULT_MODEL_DIR} to ONNX (one time)…", file=sys.stderr)
             onnx_backend.export(DEFAULT_MODEL_DIR)
 
@@ -204,7 +206,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     model = args.model
     if isinstance(manifest, dict) and manifest.get("model"):
         model = str(manifest["model"])  # the index's own model, not the default
-    ensure_model(model)
+    ensure_model(model, verify=True)
     try:
         load_index(index, model=model)
         print(f"index ready: {args.index}")

@@ -164,7 +164,7 @@ def _corrupt(folder: Path, name: str, how: str) -> None:
     ("faiss.index", "truncate"), ("faiss.index", "empty"), ("faiss.index", "random"),
     ("faiss.index", "folder"), ("passages.jsonl", "truncate"), ("passages.jsonl", "bad-row"),
     ("passages.jsonl", "shift"), ("documents.jsonl", "bad-utf8"),
-    ("documents.jsonl", "truncate"),
+    ("documents.jsonl", "truncate"), ("termbase.tsv", "bad-row"), ("termbase.tsv", "bad-utf8"),
 ])
 @pytest.mark.parametrize("sizes", [True, False], ids=["sizes-recorded", "parsers-only"])
 def test_a_corrupt_index_file_is_one_line_naming_it(built: Path, tmp_path: Path, name: str,

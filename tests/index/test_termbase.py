@@ -117,6 +117,13 @@ def test_a_broken_file_names_the_command_to_run(tmp_path: Path, line: str) -> No
         tb.TermBase.load(path)
 
 
+def test_a_file_that_is_not_a_term_base_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / tb.FILE
+    path.write_text('{"id": 1}\n', encoding="utf-8")
+    with pytest.raises(tb.TermBaseError, match=r"termbase.tsv:1: not a term base.*run `reportqa index`"):
+        tb.TermBase.load(path)
+
+
 # ------------------------------------------------------------- on the real library
 
 

@@ -3,8 +3,12 @@ about half the cost, without importing torch to answer.
 
 `export(folder)` writes `model.onnx` into a sentence-transformers folder (the
 transformer, mean pooling and L2 normalisation in one graph, exported by torch from
-the folder's own weights: nothing is downloaded) and `model.onnx.json` beside it,
-which records the SHA-256 of the weights it came from. `OnnxEncoder` runs it with the
+the folder's own weights: nothing is downloaded), its weights in `model.onnx.data`,
+and `model.onnx.json` beside them, which records the SHA-256 of the weights it came
+from. The weights are a file of their own so that ONNX Runtime maps them instead of
+reading them: a session opens in ~0.2 s instead of ~1.8 s, and of the 384 MB word
+embedding table only the rows the questions use become resident (a service's
+memory ~400 MB less). `OnnxEncoder` runs it with the
 folder's tokenizer (`tokenizer.json`, the same truncation) and prompts. A missing,
 stale or unreadable ONNX file is a `ModelError` naming the command that rebuilds it;
 there is never a silent fall back to other vectors.
@@ -22,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 ONNX_FILE = "model.onnx"
+DATA_FILE = "model.onnx.data"
 STAMP_FILE = "model.onnx.json"
 OPSET = 17
 WEIGHTS = "model.safetensors"
@@ -44,6 +49,7 @@ def export(folder: Path) -> Path:
     """Write `folder`/model.onnx from the folder's weights, atomically; returns its path."""
     import warnings
 
+    import onnx
     import torch
     import transformers
     from transformers import AutoModel, AutoTokenizer
@@ -65,25 +71,26 @@ def export(folder: Path) -> Path:
             return torch.nn.functional.normalize(v, p=2, dim=1)
 
     sample = tok(["query: 地区生产总值", "passage: 增长5.4%"], padding=True, return_tensors="pt")
-    fd, tmp = tempfile.mkstemp(prefix=".model.", suffix=".onnx", dir=folder)
-    os.close(fd)
-    try:
+    with tempfile.TemporaryDirectory(prefix=".onnx.", dir=folder) as tmp:
+        single, graph = Path(tmp) / "single.onnx", Path(tmp) / ONNX_FILE
         with warnings.catch_warnings(), torch.inference_mode():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                Pooled(model).eval(), (sample["input_ids"], sample["attention_mask"]), tmp,
+                Pooled(model).eval(), (sample["input_ids"], sample["attention_mask"]), single,
                 input_names=["input_ids", "attention_mask"], output_names=["embedding"],
                 dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                               "attention_mask": {0: "batch", 1: "tokens"},
                               "embedding": {0: "batch"}},
                 opset_version=OPSET, dynamo=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, folder / ONNX_FILE)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        onnx.save_model(onnx.load(str(single)), str(graph), save_as_external_data=True,
+                        all_tensors_to_one_file=True, location=DATA_FILE, size_threshold=1024)
+        for name in (DATA_FILE, ONNX_FILE):  # the weights first: the graph names them
+            os.chmod(Path(tmp) / name, 0o644)
+            os.replace(Path(tmp) / name, folder / name)
     stamp = {"weights_sha256": _sha256(folder / WEIGHTS), "onnx_sha256": _sha256(folder / ONNX_FILE),
-             "onnx_bytes": (folder / ONNX_FILE).stat().st_size, "opset": OPSET,
+             "onnx_bytes": (folder / ONNX_FILE).stat().st_size,
+             "data_sha256": _sha256(folder / DATA_FILE),
+             "data_bytes": (folder / DATA_FILE).stat().st_size, "opset": OPSET,
              "torch": torch.__version__}
     (folder / STAMP_FILE).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     return folder / ONNX_FILE
@@ -94,7 +101,8 @@ def is_exported(folder: Path) -> bool:
     folder = Path(folder)
     try:
         stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
-        return (folder / ONNX_FILE).stat().st_size == int(stamp["onnx_bytes"])
+        return ((folder / ONNX_FILE).stat().st_size == int(stamp["onnx_bytes"])
+                and (folder / DATA_FILE).stat().st_size == int(stamp["data_bytes"]))
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
@@ -105,7 +113,8 @@ def is_current(folder: Path) -> bool:
     try:
         stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
         return (stamp["weights_sha256"] == _sha256(folder / WEIGHTS)
-                and stamp["onnx_sha256"] == _sha256(folder / ONNX_FILE))
+                and stamp["onnx_sha256"] == _sha256(folder / ONNX_FILE)
+                and stamp["data_sha256"] == _sha256(folder / DATA_FILE))
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
@@ -123,14 +132,17 @@ class OnnxEncoder:
             raise OnnxModelError(f"{onnx_path} is missing: {REBUILD}")
         try:
             stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
-            expected_bytes = int(stamp["onnx_bytes"])
+            expected = {ONNX_FILE: int(stamp["onnx_bytes"]), DATA_FILE: int(stamp["data_bytes"])}
         except (OSError, ValueError, KeyError, TypeError):
-            raise OnnxModelError(f"{folder / STAMP_FILE} is missing or unreadable: {REBUILD}") from None
-        # Its size on every load (cheap); its hash where the folder is checked (`is_current`,
-        # run by `reportqa setup`).
-        if onnx_path.stat().st_size != expected_bytes:
-            raise OnnxModelError(f"{onnx_path} is corrupt ({onnx_path.stat().st_size} bytes, "
-                                 f"exported {expected_bytes}): {REBUILD}")
+            raise OnnxModelError(f"{folder / STAMP_FILE} is missing, unreadable or from an "
+                                 f"older export: {REBUILD}") from None
+        # Their sizes on every load (cheap); their hashes where the folder is checked
+        # (`is_current`, run by `reportqa setup`).
+        for name, size in expected.items():
+            got = (folder / name).stat().st_size if (folder / name).is_file() else None
+            if got != size:
+                state = "missing" if got is None else f"corrupt ({got} bytes, exported {size})"
+                raise OnnxModelError(f"{folder / name} is {state}: {REBUILD}")
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
         if threads:

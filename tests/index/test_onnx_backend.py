@@ -83,29 +83,54 @@ def folder_copy(model_dir: Path, tmp_path: Path) -> Path:
     return out
 
 
-def test_a_missing_export_names_the_command(folder_copy: Path) -> None:
-    (folder_copy / onnx_backend.ONNX_FILE).unlink()
-    assert not onnx_backend.is_current(folder_copy)
-    with pytest.raises(ModelError, match=r"model.onnx is missing: run `reportqa model build --force`"):
-        Embedder(str(folder_copy), backend="onnx").warm_up()
+EXPORTED = [onnx_backend.ONNX_FILE, onnx_backend.DATA_FILE]  # the graph, its weights
 
 
-def test_a_truncated_export_is_refused(folder_copy: Path) -> None:
-    path = folder_copy / onnx_backend.ONNX_FILE
-    data = path.read_bytes()
-    path.unlink()  # a file of its own, not the link
-    path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ModelError, match=r"model.onnx is corrupt .*reportqa model build"):
-        Embedder(str(folder_copy), backend="onnx").warm_up()
-
-
-def test_a_flipped_byte_is_found_by_the_setup_check(folder_copy: Path) -> None:
-    path = folder_copy / onnx_backend.ONNX_FILE
+def _own_copy(path: Path) -> bytearray:
+    """The bytes of a linked file, the link replaced by nothing (the test writes it)."""
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF
     path.unlink()
+    return data
+
+
+@pytest.mark.parametrize("name", EXPORTED)
+def test_a_missing_export_names_the_command(folder_copy: Path, name: str) -> None:
+    (folder_copy / name).unlink()
+    assert not onnx_backend.is_exported(folder_copy)
+    assert not onnx_backend.is_current(folder_copy)
+    with pytest.raises(ModelError, match=rf"{name} is missing: run `reportqa model build --force`"):
+        Embedder(str(folder_copy), backend="onnx").warm_up()
+
+
+@pytest.mark.parametrize("name", EXPORTED)
+def test_a_truncated_export_is_refused(folder_copy: Path, name: str) -> None:
+    path = folder_copy / name
+    data = _own_copy(path)
+    path.write_bytes(bytes(data[: len(data) // 2]))
+    with pytest.raises(ModelError, match=rf"{name} is corrupt \(\d+ bytes, exported \d+\): "
+                                         r"run `reportqa model build"):
+        Embedder(str(folder_copy), backend="onnx").warm_up()
+
+
+@pytest.mark.parametrize("name", EXPORTED)
+def test_a_flipped_byte_is_found_by_the_setup_check(folder_copy: Path, name: str) -> None:
+    assert onnx_backend.is_current(folder_copy)
+    path = folder_copy / name
+    data = _own_copy(path)
+    data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
     assert not onnx_backend.is_current(folder_copy)  # `reportqa setup` then exports it again
+
+
+def test_a_stamp_of_the_single_file_export_asks_for_a_new_one(folder_copy: Path) -> None:
+    stamp_path = folder_copy / onnx_backend.STAMP_FILE
+    stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+    for key in ("data_sha256", "data_bytes"):
+        stamp.pop(key)
+    stamp_path.write_text(json.dumps(stamp), encoding="utf-8")
+    assert not onnx_backend.is_exported(folder_copy) and not onnx_backend.is_current(folder_copy)
+    with pytest.raises(ModelError, match=r"older export: run `reportqa model build --force`"):
+        Embedder(str(folder_copy), backend="onnx").warm_up()
 
 
 def test_a_bad_backend_setting_is_one_line(monkeypatch: pytest.MonkeyPatch, model_dir: Path) -> None:

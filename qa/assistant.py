@@ -16,13 +16,14 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from corpus.tables import cell_period
 from index.embed import Embedder, default_backend
 from index.segment import Segmenter
-from index.store import IndexBundle, check_backend, load_index
+from index.store import IndexBundle, check_backend, load_index, read_manifest
 from index import termbase as tb
 from qa.colloquial import QuestionWords, shares_characters
 from qa.compose import (
@@ -35,6 +36,7 @@ from qa.compose import (
 )
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
+from qa import warm as warm_state
 from qa.units import COUNT_UNITS
 from qa.glossary import GENERIC_HEADS, Glossary, library_glossary, override_path
 from qa.query import (
@@ -139,9 +141,14 @@ class Candidate:
 
 
 class Assistant:
+    # What __init__ computes from the index that costs seconds; `Assistant.load` keeps
+    # it beside the index (qa.warm) and hands it back in as `warm`.
+    WARM = ("_tokens", "_periods", "_sentences", "_figures", "_titled", "_around", "router")
+
     def __init__(self, bundle: IndexBundle, embedder: Embedder, segmenter: Segmenter,
                  glossary: Glossary, settings: Settings | None = None,
-                 termbase: tb.TermBase | None = None) -> None:
+                 termbase: tb.TermBase | None = None,
+                 warm: dict[str, Any] | None = None) -> None:
         self.bundle = bundle
         self.embedder = embedder
         self.segment = segmenter
@@ -158,16 +165,18 @@ class Assistant:
         self.bm25 = BM25Retriever(bundle, segmenter)
         self.dense = DenseRetriever(bundle, embedder)
         # Everything per passage is computed once here, so that `ask` only scores.
-        self._tokens = [set(segmenter(p.indexed_text())) for p in bundle.passages]
+        warm = warm or {}
+        self._tokens = warm.get("_tokens") or [set(segmenter(p.indexed_text()))
+                                               for p in bundle.passages]
         self.weights = TermWeights(self._tokens, generic=GENERIC_HEADS)
-        self._periods = [self._passage_periods(p) for p in bundle.passages]
+        self._periods = warm.get("_periods") or [self._passage_periods(p) for p in bundle.passages]
         by_period: dict[str, list[int]] = {}
         for i, ps in enumerate(self._periods):
             for label in ps:
                 by_period.setdefault(label, []).append(i)
         self._period_rows = {k: np.array(v) for k, v in by_period.items()}
         self._row = {p.id: i for i, p in enumerate(bundle.passages)}
-        self._sentences = {
+        self._sentences = warm.get("_sentences") or {
             p.id: [(s, e, frozenset(segmenter(p.text[s:e]))) for s, e in sentence_spans(p)]
             for p in bundle.passages
         }
@@ -176,8 +185,9 @@ class Assistant:
                                 for a, b, _ in self._sentences[p.id]]
         self._sentence_doc = [p.doc_id for p in bundle.passages for _ in self._sentences[p.id]]
         self._sentence_cache: dict[str, frozenset[int]] = {}
-        self._figures = {p.id: self._extract(p) for p in bundle.passages}
-        self._titled = {p.id: self._titled_row(p) for p in bundle.passages if p.kind == "table_row"}
+        self._figures = warm.get("_figures") or {p.id: self._extract(p) for p in bundle.passages}
+        self._titled = warm.get("_titled") or {p.id: self._titled_row(p) for p in bundle.passages
+                                               if p.kind == "table_row"}
         # Lower-cased, without whitespace: a PDF writes 固定资产 投资 for 固定资产投资.
         self._doc_lower = {d.id: "".join(d.text.lower().split()) for d in bundle.documents.values()}
         self._corpus_cache: dict[tuple[str, ...], str] = {}
@@ -187,12 +197,12 @@ class Assistant:
         self._doc_rows = {d: np.array(rows, dtype=int) for d, rows in rows_of.items()}
         self._corpus_text = "\n".join(self._doc_lower.values())
         self.words = QuestionWords(segmenter, glossary, self._corpus_text)
-        self._around = {
+        self._around = warm.get("_around") or {
             (p.id, f.start): self._around_text(p, f)
             for p in bundle.passages for f in self._figures[p.id]
         }
         self.profiles = {d.id: d.profile for d in bundle.documents.values() if d.profile}
-        self.router = Router(self.profiles)
+        self.router = warm.get("router") or Router(self.profiles)
         self.reports = Reports(self.profiles, bundle.documents)
         self._frames = {d: self._frame_of(d) for d in bundle.documents}  # years to read questions by
         # Place names and a report's words for itself (全区, 遂宁市) route a question;
@@ -205,37 +215,62 @@ class Assistant:
     @classmethod
     def load(cls, index_dir: str | Path | None = None, model: str | None = None,
              settings: Settings | None = None, threads: int | None = 1,
-             overrides: bool | None = None) -> Assistant:
-        """Load the index and its model once; `model` defaults to the index's own.
+             overrides: bool | None = None, bundle: IndexBundle | None = None) -> Assistant:
+        """Load the index (or take `bundle`, that index already loaded) and its model
+        once; `model` defaults to the index's own.
 
         `threads`: torch threads for query embedding. One query of ~20 tokens gains
         little from a second core and loses much when the cores are busy (measured
         on 2 cores: ask p95 137 ms with 2 threads, 52 ms with 1); None keeps torch's.
         """
         path = Path(index_dir) if index_dir is not None else default_index_dir()
-        bundle = load_index(path, model=model)
+        manifest = bundle.manifest if bundle is not None else read_manifest(path)
         # Queries are embedded by the backend the index's passages were (a setting
         # that names another is a one-line error, never other vectors).
-        backend = bundle.manifest.get("backend", "torch")
         if os.environ.get("REPORTQA_BACKEND", "").strip():
-            check_backend(path, bundle.manifest, default_backend())
-        embedder = Embedder(model or bundle.model or default_model(), threads=threads,
-                            backend=backend)
-        # The model loads beside the work on the passages (ONNX Runtime reads its file
-        # without holding the interpreter: ~0.7 s of a cold start saved); its errors
-        # are raised here all the same, before anything is answered.
+            check_backend(path, manifest, default_backend())
+        embedder = Embedder(model or manifest.get("model") or default_model(), threads=threads,
+                            backend=manifest.get("backend", "torch"))
+        # The model loads beside the work on the index (ONNX Runtime maps its file and
+        # reads the tokenizer without holding the interpreter); an error of either is
+        # raised here, before anything is answered.
         with ThreadPoolExecutor(max_workers=1) as pool:
             warm = pool.submit(embedder.warm_up)
-            if overrides is None:
-                overrides = os.environ.get("REPORTQA_OVERRIDES", "1").lower() not in ("0", "no", "off")
-            found = overrides_of(bundle) if overrides else ()
-            try:
-                assistant = cls(bundle, embedder, Segmenter(), library_glossary(found), settings)
-            finally:
-                warm.result()
+            if bundle is None:
+                bundle = load_index(path, model=model)
+            assistant, _ = cls._warmed(path, bundle, embedder, overrides, settings)
+            warm.result()
         if embedder.dim != bundle.manifest["dim"]:
             load_index(path, dim=embedder.dim)  # raises the one-line mismatch error
         return assistant
+
+    @classmethod
+    def prepare(cls, index_dir: str | Path | None = None, overrides: bool | None = None) -> bool:
+        """Compute and save what a start of the index would (qa.warm), without loading
+        its model; False when it was saved already."""
+        path = Path(index_dir) if index_dir is not None else default_index_dir()
+        bundle = load_index(path)
+        embedder = Embedder(bundle.model or default_model(),
+                            backend=bundle.manifest.get("backend", "torch"))  # never loaded
+        return cls._warmed(path, bundle, embedder, overrides, None)[1]
+
+    @classmethod
+    def _warmed(cls, path: Path, bundle: IndexBundle, embedder: Embedder,
+                overrides: bool | None, settings: Settings | None) -> tuple[Assistant, bool]:
+        """An assistant over `bundle`, from the state a previous start saved beside the
+        index when it still holds (same index, code, glossaries, settings); else
+        computed, and saved for the next start (then True)."""
+        if overrides is None:
+            overrides = os.environ.get("REPORTQA_OVERRIDES", "1").lower() not in ("0", "no", "off")
+        found = overrides_of(bundle) if overrides else ()
+        want = warm_state.key(path, found, settings or Settings())
+        saved = warm_state.read(path, want)
+        glossary = saved["glossary"] if saved else library_glossary(found)
+        assistant = cls(bundle, embedder, Segmenter(), glossary, settings, warm=saved)
+        if saved is None:
+            state = {k: getattr(assistant, k) for k in cls.WARM}
+            warm_state.write(path, want, {**state, "glossary": glossary})
+        return assistant, saved is None
 
     def with_embedder(self, embedder: Embedder) -> Assistant:
         """The same assistant (index, precomputed passages, glossary, term base) whose

@@ -207,19 +207,36 @@ def cmd_setup(args: argparse.Namespace) -> int:
     if isinstance(manifest, dict) and manifest.get("model"):
         model = str(manifest["model"])  # the index's own model, not the default
     ensure_model(model, verify=True)
+    from index.embed import default_backend
+
     try:
-        load_index(index, model=model)
-        print(f"index ready: {args.index}")
-        return 0
+        # An index embedded by another backend than the configured one is rebuilt.
+        load_index(index, model=model, backend=default_backend())
     except IndexStoreError as exc:
         problem = exc
+    else:
+        _prepare(index)
+        print(f"index ready: {args.index}")
+        return 0
     paths = None
     if manifest is not None:
         paths = _own_sources(manifest, index)
     print(f"(re)building the index from {'its own documents' if paths else 'corpus/'}: "
           f"{problem}", file=sys.stderr)
     ns = argparse.Namespace(paths=paths, model=model, out=args.index, faiss="flat", quiet=True)
-    return cmd_index(ns)
+    code = cmd_index(ns)
+    if code == 0:
+        _prepare(index)
+    return code
+
+
+def _prepare(index: Path) -> None:
+    """What the service computes from the index on start, computed now (seconds of
+    every start saved; see qa.warm)."""
+    from qa import Assistant
+
+    if Assistant.prepare(index):
+        print(f"prepared {index} for a fast start", file=sys.stderr)
 
 
 def _own_sources(manifest: object, index: Path) -> list[str]:

@@ -104,6 +104,32 @@ def test_setup_rebuilds_a_stale_index_from_its_own_documents(
     assert [d["id"] for d in info["documents"]] == ["wuhu-2022-bulletin"]
 
 
+@pytest.mark.model
+def test_setup_rebuilds_an_index_of_another_backend_and_prepares_it(
+    tmp_path: Path, index_dir: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An index embedded by torch, set up where ONNX is the backend, is embedded
+    again (queries and passages of one index by one backend), and its start state
+    saved beside it; a second set-up finds everything ready."""
+    from reportqa.paths import CORPUS_DIR
+
+    out = tmp_path / "mine"
+    src = CORPUS_DIR / "reports" / "yanbian-2021-gwr.txt"
+    monkeypatch.setenv("REPORTQA_BACKEND", "torch")
+    assert _run(capsys, "index", str(src), "--out", str(out), "-q")[0] == 0
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["backend"] == "torch"
+    monkeypatch.setenv("REPORTQA_BACKEND", "onnx")
+    code, _, err = _run(capsys, "setup", "--index", str(out))
+    assert code == 0 and "embedded by the torch backend, not onnx" in err and "prepared" in err
+    info = json.loads(_run(capsys, "info", "--json", "--index", str(out))[1])
+    assert [d["id"] for d in info["documents"]] == ["yanbian-2021-gwr"]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["backend"] == "onnx"
+    assert (out / "assistant.warm").is_file()
+    code, printed, err = _run(capsys, "setup", "--index", str(out))
+    assert code == 0 and "index ready" in printed and "prepared" not in err
+
+
 @pytest.mark.parametrize("manifest", ["[]", "{not json", '{"dim": 384}'])
 def test_setup_refuses_an_index_it_cannot_read(
     manifest: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

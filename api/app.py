@@ -9,7 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -25,6 +25,9 @@ from api.routers import ask, documents, health, search
 from api.settings import ServeSettings
 from api.state import Loader, ModelState, load_assistant
 from reportqa import __version__
+
+if TYPE_CHECKING:
+    from index.store import IndexBundle
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +50,13 @@ so any client can check them.
 """
 
 
-def create_app(settings: ServeSettings | None = None, loader: Loader | None = None) -> FastAPI:
-    """The app; `loader` (tests) hands in an already loaded assistant, not owned by the app."""
+def create_app(settings: ServeSettings | None = None, loader: Loader | None = None,
+               bundle: IndexBundle | None = None) -> FastAPI:
+    """The app; `loader` (tests) hands in an already loaded assistant, not owned by the
+    app; `bundle` is the index of `settings` when already read (`reportqa serve` checks
+    it before starting), so that it is not read twice."""
     settings = settings or ServeSettings()
-    state = ModelState(loader or (lambda: load_assistant(settings)), owned=loader is None)
+    state = ModelState(loader or (lambda: load_assistant(settings, bundle)), owned=loader is None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

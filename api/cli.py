@@ -56,11 +56,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Serving never writes the index: it loads what is there or says what to run
     # (`make serve` runs `reportqa setup` first).
     try:
-        load_index(Path(settings.index))
+        bundle = load_index(Path(settings.index))
     except IndexStoreError as exc:
         raise UserError(f"{exc} (or `reportqa setup` for the default library)") from exc
     logging.getLogger("api").setLevel(logging.INFO)
-    app = create_app(settings)
+    app = create_app(settings, bundle=bundle)
     uvicorn.run(app, host=settings.host, port=settings.port, workers=1,
                 http=timed_protocol(settings.request_timeout), access_log=args.access_log,
                 log_level="info", timeout_graceful_shutdown=5)

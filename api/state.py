@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 from api.settings import ServeSettings
 
 if TYPE_CHECKING:
+    from index.store import IndexBundle
     from qa import Assistant
 
 log = logging.getLogger(__name__)
@@ -18,13 +19,14 @@ log = logging.getLogger(__name__)
 Loader = Callable[[], "Assistant"]
 
 
-def load_assistant(settings: ServeSettings) -> Assistant:
-    """The index and model of `settings`, with query embeddings batched across requests."""
+def load_assistant(settings: ServeSettings, bundle: IndexBundle | None = None) -> Assistant:
+    """The index (`bundle` when already loaded from it) and model of `settings`, with
+    query embeddings batched across requests."""
     from qa import Assistant
 
     # The threads go to the loader (torch's or ONNX Runtime's), which sets them last.
     base = Assistant.load(index_dir=settings.index, model=settings.model,
-                          threads=settings.torch_threads)
+                          threads=settings.torch_threads, bundle=bundle)
     if not settings.batch_embed:
         return base
     from api.batching import BatchingEmbedder

@@ -149,7 +149,8 @@ class ServerProcess:
     process: subprocess.Popen[bytes]
     base_url: str
     log: Path
-    startup_seconds: float
+    startup_seconds: float  # launch to /api/ready
+    first_answer_seconds: float  # launch to the first answer of /api/ask
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the server has used so far (/proc/<pid>/stat)."""
@@ -187,7 +188,13 @@ def serve_subprocess(index: str | Path | None = None, ready_timeout: float = 180
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(proc, base, log, ready_timeout)
-        yield ServerProcess(proc, base, log, round(time.perf_counter() - t0, 1))
+        ready = time.perf_counter() - t0
+        r = httpx.post(f"{base}/api/ask", json={"question": QUESTIONS[0]}, timeout=30,
+                       headers={"X-API-Key": child_env["REPORTQA_API_KEY"]}
+                       if child_env.get("REPORTQA_API_KEY") else {})
+        if r.status_code != 200:
+            raise RuntimeError(f"the server's first answer was HTTP {r.status_code}: {r.text[:200]}")
+        yield ServerProcess(proc, base, log, round(ready, 2), round(time.perf_counter() - t0, 2))
     finally:
         _stop(proc)
 
@@ -203,7 +210,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path, timeout: fl
                 return
         except httpx.HTTPError:
             pass  # not listening yet
-        time.sleep(0.25)
+        time.sleep(0.05)  # the start is measured: poll finely
     raise RuntimeError(f"the server was not ready after {timeout:.0f}s (log: {log})")
 
 
@@ -233,10 +240,14 @@ def bench_http(clients: int = 8, seconds: float = 30, index: str | Path | None =
         rss_peak_mb=round(mem.get("VmHWM", 0) / 1024, 1),
         rss_mb=round(mem.get("VmRSS", 0) / 1024, 1),
         startup_seconds=server.startup_seconds,
+        first_answer_seconds=server.first_answer_seconds,
         # CPU per answer is what other load on the machine changes least.
         server_cpu_ms_per_request=round(cpu * 1e3 / max(1, result["requests"]), 1),
         server_cpu_cores_used=round(cpu / max(result["seconds"], 1e-9), 2),
         cpus=os.cpu_count(),
+        # What the cores could serve at this CPU per answer, and the share reached.
+        ceiling_rps=round((os.cpu_count() or 1) * result["requests"] / max(cpu, 1e-9), 1),
+        share_of_ceiling=round(cpu / max(result["seconds"], 1e-9) / (os.cpu_count() or 1), 2),
         # Other work on the machine skews the numbers: say how busy it was.
         load_average_before=[round(x, 2) for x in load_before],
     )

@@ -220,8 +220,28 @@ def _http_md(h: dict[str, Any]) -> list[str]:
     shown = {"clients", "seconds", "requests", "rps", "latency_ms", "errors", "rss_peak_mb"}
     rest = [f"{k} {json.dumps(v, ensure_ascii=False)}" for k, v in h.items() if k not in shown]
     return head + _table(["clients", "seconds", "requests", "req/s", "p50 ms", "p95 ms",
-                          "p99 ms", "errors", "server peak RSS MiB"], [row]) + (
+                          "p99 ms", "errors", "server peak RSS MiB"], [row]) + _http_targets(h) + (
         ["Also: " + "; ".join(rest) + ".", ""] if rest else [])
+
+
+# The service's targets: throughput, its share of what the cores allow at the CPU
+# an answer costs, the tail, memory, and the time from launch to the first answer.
+HTTP_TARGETS = (("rps", ">=", 90.0, "req/s"), ("share_of_ceiling", ">=", 0.8, "of the cores' ceiling"),
+                ("p95", "<=", 150.0, "ms p95"), ("rss_peak_mb", "<=", 1024.0, "MiB peak RSS"),
+                ("first_answer_seconds", "<=", 3.0, "s to the first answer"))
+
+
+def _http_targets(h: dict[str, Any]) -> list[str]:
+    got = {**h, "p95": h.get("latency_ms", {}).get("p95")}
+    parts = []
+    for key, op, bound, what in HTTP_TARGETS:
+        value = got.get(key)
+        if value is None:
+            continue
+        met = value >= bound if op == ">=" else value <= bound
+        parts.append(f"{value:g} {what} (target {op.replace('>=', '≥').replace('<=', '≤')} "
+                     f"{bound:g}: {'met' if met else 'missed'})")
+    return ["- " + "; ".join(parts), ""] if parts else []
 
 
 def _scaling_md(s: dict[str, Any]) -> list[str]:

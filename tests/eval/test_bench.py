@@ -266,7 +266,8 @@ def _results(scaling: dict) -> dict:
                  "errors": 0, "error_kinds": {}, "rps": 42.5,
                  "latency_ms": {"p50": 180.0, "p95": 210.0, "p99": 250.0, "mean": 185.0,
                                 "max": 300.0},
-                 "rss_peak_mb": 900.0, "startup_seconds": 6.1},
+                 "rss_peak_mb": 900.0, "startup_seconds": 6.1, "first_answer_seconds": 6.4,
+                 "share_of_ceiling": 0.85},
         "scaling": {**scaling, "embed_passages_per_s": 9.6,
                     "embed_projected_s": {"500": 52.1, "1000": 104.2}},
     }
@@ -286,6 +287,9 @@ def test_outputs_written_from_results(tmp_path: Path, scaling: dict) -> None:
     assert "ask p50 / encode_query p50 = **1.50** (target ≤ 1.5: met)" in md
     assert "| 8 | 10.0 | 426 | 42.5 | 180.0 | 210.0 | 250.0 | 0 | 900.0 |" in md
     assert "startup_seconds 6.1" in md
+    assert ("42.5 req/s (target ≥ 90: missed); 0.85 of the cores' ceiling (target ≥ 0.8: met); "
+            "210 ms p95 (target ≤ 150: missed); 900 MiB peak RSS (target ≤ 1024: met); "
+            "6.4 s to the first answer (target ≤ 3: missed)") in md
     assert "Synthetic data" in md
     assert md.count("| 1,000 | ") == 6  # five stage rows + one corpus row
 

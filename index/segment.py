@@ -55,12 +55,31 @@ class Segmenter:
     def pos(self, word: str) -> str:
         """jieba's part-of-speech flag for `word` (of its last word when it splits):
         "n…" nouns, "v" verbs, "t" time words, "r" pronouns, "d" adverbs, …"""
+        pairs = self._tagger().lcut(word, HMM=False)
+        return pairs[-1].flag if pairs else "x"
+
+    def tags(self) -> dict[str, str]:
+        """The part-of-speech table `pos` reads (jieba's dictionary and the user
+        dictionary's), for `use_tags` in a later process: jieba parses it from its
+        dictionary file in ~0.5 s, a saved copy loads in ~0.1 s."""
+        tagger = self._tagger()
+        tagger.lcut("", HMM=False)  # merges the user dictionary's tags in
+        return tagger.word_tag_tab
+
+    def use_tags(self, table: dict[str, str]) -> None:
+        """Tag with `table` (from `tags()` of a Segmenter of the same dictionaries)."""
+        import jieba.posseg
+
+        tagger = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        tagger.tokenizer, tagger.word_tag_tab = self._tok, table
+        self._pos = tagger
+
+    def _tagger(self):  # noqa: ANN202 - jieba.posseg.POSTokenizer
         if self._pos is None:
             import jieba.posseg
 
             self._pos = jieba.posseg.POSTokenizer(self._tok)
-        pairs = self._pos.lcut(word, HMM=False)
-        return pairs[-1].flag if pairs else "x"
+        return self._pos
 
     def add_word(self, word: str, freq: int | None = None) -> None:
         self._tok.add_word(word, freq)

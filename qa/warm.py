@@ -1,12 +1,12 @@
 """What an assistant computes from its index once, kept beside the index for the next
 start: the passages' tokens, sentences, figures and periods, the router's place
-names, the glossary.
+names, the glossary, the segmenter's part-of-speech table.
 
 Computing it takes seconds (figures are extracted from every passage, the
 gazetteer's places get their English forms); reading it back takes milliseconds.
 The file is keyed by everything it was computed from: the index's manifest (every
 build writes a new one), the override glossaries' bytes, the settings, and the
-code and language data of the packages that compute it. Any change there and it
+code and language data of the packages that compute it (and jieba's version). Any change there and it
 is computed again, never used stale. Writing is best effort and atomic: an index
 folder that cannot be written still answers, only its start is slower.
 
@@ -37,8 +37,11 @@ _SUFFIXES = (".py", ".tsv", ".txt", ".json", ".csv")
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """SHA-256 over the computing packages' source and data files (names and bytes)."""
+    import jieba  # its dictionary gives the saved part-of-speech table
+
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
+    h.update(f"jieba {jieba.__version__}".encode())
     for pkg in _PACKAGES:
         for path in sorted((root / pkg).rglob("*")):
             if path.suffix in _SUFFIXES and path.is_file() and "__pycache__" not in path.parts:

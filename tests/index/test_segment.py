@@ -45,3 +45,21 @@ def test_search_tokens_add_the_words_inside_compounds(seg: Segmenter) -> None:
 def test_part_of_speech(seg: Segmenter) -> None:
     assert seg.pos("去年") == "t" and seg.pos("打算") == "v"
     assert seg.pos("常住人口").startswith("n")
+
+
+def test_a_saved_tag_table_tags_as_jiebas_own(seg: Segmenter) -> None:
+    """`use_tags` (a start from the saved table) gives every word the flag jieba's
+    parsed dictionary gives it, the user dictionary's words included."""
+    import pickle
+
+    from corpus import load_corpus
+    from reportqa.paths import CORPUS_DIR
+
+    reports = ["reports/wuhu-2022-bulletin.txt", "reports/yanbian-2021-gwr.txt"]
+    words = sorted({w for _, ps in load_corpus([CORPUS_DIR / r for r in reports])
+                    for p in ps for w in seg(p.text)})[:3000]
+    fresh = Segmenter()
+    fresh.use_tags(pickle.loads(pickle.dumps(seg.tags())))
+    assert fresh._pos is not None and len(words) > 300
+    assert [fresh.pos(w) for w in words] == [seg.pos(w) for w in words]
+    assert seg.pos("地区生产总值") == fresh.pos("地区生产总值") != "x"  # a user-dictionary word

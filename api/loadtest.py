@@ -231,10 +231,10 @@ def bench_http(clients: int = 8, seconds: float = 30, index: str | Path | None =
     with serve_subprocess(index) as server:
         # One pass over the questions first: first-call costs are not steady state.
         run_http_bench(server.base_url, clients=1, seconds=5, questions=questions)
-        cpu0 = server.cpu_seconds()
+        cpu0, own0 = server.cpu_seconds(), time.process_time()
         result = run_http_bench(server.base_url, clients=clients, seconds=seconds,
                                 questions=questions)
-        cpu = server.cpu_seconds() - cpu0
+        cpu, own = server.cpu_seconds() - cpu0, time.process_time() - own0
         mem = server.memory_kb()
     result.update(
         rss_peak_mb=round(mem.get("VmHWM", 0) / 1024, 1),
@@ -245,13 +245,22 @@ def bench_http(clients: int = 8, seconds: float = 30, index: str | Path | None =
         server_cpu_ms_per_request=round(cpu * 1e3 / max(1, result["requests"]), 1),
         server_cpu_cores_used=round(cpu / max(result["seconds"], 1e-9), 2),
         cpus=os.cpu_count(),
-        # What the cores could serve at this CPU per answer, and the share reached.
-        ceiling_rps=round((os.cpu_count() or 1) * result["requests"] / max(cpu, 1e-9), 1),
-        share_of_ceiling=round(cpu / max(result["seconds"], 1e-9) / (os.cpu_count() or 1), 2),
+        # The clients run on the same machine: the cores they leave the server.
+        client_cpu_cores_used=round(own / max(result["seconds"], 1e-9), 2),
+        # What those cores could serve at this CPU per answer, and the share reached.
+        ceiling_rps=round(_free_cores(own, result["seconds"]) * result["requests"]
+                          / max(cpu, 1e-9), 1),
+        share_of_ceiling=round(cpu / max(result["seconds"], 1e-9)
+                               / _free_cores(own, result["seconds"]), 2),
         # Other work on the machine skews the numbers: say how busy it was.
         load_average_before=[round(x, 2) for x in load_before],
     )
     return result
+
+
+def _free_cores(client_cpu_s: float, seconds: float) -> float:
+    """The machine's cores less what the load's clients used of them."""
+    return max((os.cpu_count() or 1) - client_cpu_s / max(seconds, 1e-9), 0.1)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -27,6 +28,9 @@ def load_assistant(settings: ServeSettings, bundle: IndexBundle | None = None) -
     # The threads go to the loader (torch's or ONNX Runtime's), which sets them last.
     base = Assistant.load(index_dir=settings.index, model=settings.model,
                           threads=settings.torch_threads, bundle=bundle)
+    # What was loaded lives as long as the service: frozen, the collector's full
+    # passes no longer walk its ~10^6 objects in the middle of an answer.
+    gc.freeze()
     if not settings.batch_embed:
         return base
     from api.batching import BatchingEmbedder

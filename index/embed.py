@@ -8,6 +8,7 @@ defines prompts named "query"/"passage" gets them, others get none.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Sequence
@@ -108,6 +109,21 @@ class Embedder:
         if self._onnx is not None:
             return self._onnx.dim
         return int(self.model.get_embedding_dimension())
+
+    def fingerprint(self) -> str | None:
+        """What a passage's vector depends on besides its text: the backend and every
+        file of the model folder (name, size, modification time: a rebuilt or
+        re-exported model is another). None for a model that is not a local folder,
+        whose files cannot be checked: its vectors are never reused."""
+        folder = Path(resolve_model(self.model_ref))
+        if not folder.is_dir():
+            return None
+        h = hashlib.sha256(self.backend.encode())
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                st = path.stat()
+                h.update(f"{path.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()
 
     @property
     def name(self) -> str:

@@ -128,8 +128,13 @@ def build_index(
     faiss_kind: str = "flat",
     progress: bool = False,
     segmenter: Segmenter | None = None,
+    reuse: Sequence[Path] = (),
 ) -> dict[str, Any]:
-    """Embed, index and write `corpus` to `out` atomically; returns the manifest."""
+    """Embed, index and write `corpus` to `out` atomically; returns the manifest.
+
+    A passage whose text the index at `out` (or one in `reuse`) already holds,
+    embedded by the same model files and backend, keeps that vector: adding one
+    report to a library embeds that report's passages, not the library's."""
     if faiss_kind not in FAISS_KINDS:
         raise ValueError(f"faiss kind must be one of {FAISS_KINDS}, got {faiss_kind!r}")
     docs = [d for d, _ in corpus]
@@ -144,7 +149,7 @@ def build_index(
         tmp = _writable_tmp(out)
         try:
             return _build_into(tmp, out, docs, passages, embedder, faiss_kind, progress,
-                               segmenter or Segmenter())
+                               segmenter or Segmenter(), [out, *map(Path, reuse)])
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -152,13 +157,26 @@ def build_index(
 
 def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequence[Passage],
                 embedder: Embedder, faiss_kind: str, progress: bool,
-                segmenter: Segmenter) -> dict[str, Any]:
+                segmenter: Segmenter, reuse: Sequence[Path]) -> dict[str, Any]:
     import faiss
 
     bm25s = import_bm25s()
     t0 = time.perf_counter()
     embedder.warm_up()
-    vectors = embedder.encode_passages([p.indexed_text() for p in passages], progress=progress)
+    # A stand-in embedder (tests, other backends) without one never reuses vectors.
+    fingerprint = getattr(embedder, "fingerprint", lambda: None)()
+    texts = [p.indexed_text() for p in passages]
+    known = _known_vectors(reuse, embedder, fingerprint)
+    keys = [_text_key(t) for t in texts]
+    todo = [i for i, k in enumerate(keys) if k not in known]
+    fresh = embedder.encode_passages([texts[i] for i in todo], progress=progress) if todo else None
+    dim = fresh.shape[1] if fresh is not None else next(iter(known.values())).shape[0]
+    vectors = np.empty((len(texts), dim), dtype=np.float32)
+    for i, k in enumerate(keys):
+        if k in known:
+            vectors[i] = known[k]
+    if fresh is not None:
+        vectors[todo] = fresh
     t_embed = time.perf_counter() - t0
     bm25 = bm25s.BM25()
     bm25.index([segmenter.for_search(p.indexed_text()) or ["\u2205"] for p in passages], show_progress=False)
@@ -181,6 +199,9 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
         # Passages and queries of one index are embedded by one backend (see load_index).
         "backend": getattr(embedder, "backend", "torch"),
         "dim": int(vectors.shape[1]),
+        # The model files and backend the vectors came from (Embedder.fingerprint): a
+        # later build reuses a passage's vector only under the same one.
+        "model_fingerprint": fingerprint,
         "normalized": True,
         "metric": "inner_product",
         "faiss": faiss_kind,
@@ -198,6 +219,7 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": {"embed": round(t_embed, 3),
                           "total": round(time.perf_counter() - t0, 3)},
+        "embedded": {"passages": len(todo), "reused": len(texts) - len(todo)},
     }
     manifest["files"] = file_table(tmp)
     # The manifest goes last: a folder with one is complete (see `recover`).
@@ -208,6 +230,45 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
     _fsync(tmp)
     _swap_into_place(tmp, out)
     return manifest
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _known_vectors(folders: Sequence[Path], embedder: Embedder,
+                   fingerprint: str | None) -> dict[str, np.ndarray]:
+    """The vectors of the passages of the index folders in `folders` that were
+    embedded under `fingerprint`, by their text's hash; a folder that is missing,
+    unreadable, corrupt or of other model files gives none (its passages are
+    embedded again, never trusted)."""
+    known: dict[str, np.ndarray] = {}
+    if fingerprint is None:
+        return known
+    for folder in folders:
+        try:
+            if read_manifest(folder).get("model_fingerprint") != fingerprint:
+                continue
+            old = load_index(folder, verify_corpus=False,
+                             backend=getattr(embedder, "backend", "torch"))
+            vectors = all_vectors(old.faiss)
+        except (IndexStoreError, OSError, RuntimeError, ValueError) as exc:
+            log.info("not reusing the vectors of %s (%s)", folder, exc)
+            continue
+        for p, v in zip(old.passages, vectors):
+            known.setdefault(_text_key(p.indexed_text()), v)
+    return known
+
+
+def all_vectors(index: Any) -> np.ndarray:
+    """Every vector of a FAISS index, in id order (an IVF index gets its direct map)."""
+    try:
+        return index.reconstruct_n(0, index.ntotal)
+    except RuntimeError:  # an IVF index keeps no direct map until asked
+        import faiss
+
+        faiss.extract_index_ivf(index).make_direct_map()
+        return index.reconstruct_n(0, index.ntotal)
 
 
 def _profile_summary(doc: Document) -> dict[str, Any]:

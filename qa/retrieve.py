@@ -17,7 +17,7 @@ import numpy as np
 
 from index.embed import Embedder
 from index.segment import Segmenter
-from index.store import IndexBundle
+from index.store import IndexBundle, all_vectors
 from reportqa.types import Hit
 
 
@@ -97,13 +97,7 @@ class DenseRetriever:
     def _vectors(self, rows: np.ndarray) -> np.ndarray:
         index = self.bundle.faiss
         if self._all is None:
-            try:
-                self._all = index.reconstruct_n(0, index.ntotal)
-            except RuntimeError:  # an IVF index keeps no direct map until asked
-                import faiss
-
-                faiss.extract_index_ivf(index).make_direct_map()
-                self._all = index.reconstruct_n(0, index.ntotal)
+            self._all = all_vectors(index)
         return self._all[rows]
 
     def search(self, query: str, top_k: int) -> list[Hit]:

@@ -106,10 +106,13 @@ def cmd_index(args: argparse.Namespace) -> int:
     ensure_model(args.model)
     t0 = time.perf_counter()
     manifest = build_index(corpus, Embedder(args.model), Path(args.out),
-                           faiss_kind=args.faiss, progress=not args.quiet)
+                           faiss_kind=args.faiss, progress=not args.quiet,
+                           reuse=[Path(r) for r in getattr(args, "reuse", [])])
     n_docs = len(manifest["documents"])
+    reused = manifest["embedded"]["reused"]
     print(f"indexed {manifest['passages']} passages from {n_docs} document(s) into "
-          f"{args.out} in {time.perf_counter() - t0:.1f}s")
+          f"{args.out} in {time.perf_counter() - t0:.1f}s"
+          + (f" ({reused} passages' vectors reused)" if reused else ""))
     return 0
 
 
@@ -286,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=str(default_index_dir()), help="index folder")
     p.add_argument("--faiss", choices=["flat", "hnsw", "ivf"], default="flat",
                    help="FAISS index type (flat is exact; hnsw/ivf for large corpora)")
+    p.add_argument("--reuse", action="append", default=[], metavar="DIR",
+                   help="another index whose vectors of the same passages are reused (the "
+                        "--out index's always are, under the same model files and backend)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_index)
 

@@ -105,3 +105,43 @@ def test_past_the_admission_limit_requests_get_503_with_retry_after(assistant) -
         gate.open.set()
         assert [f.result().status_code for f in admitted] == [200, 200]
         assert ask().status_code == 200  # the limit is free again
+
+
+def test_sixty_four_clients_at_once_are_answered_or_told_when_to_retry(timed_server: str) -> None:
+    """More clients than the admission limit (32) at once: each is answered or gets
+    503 with Retry-After; the server neither crashes nor stays crowded."""
+    barrier = threading.Barrier(64)
+
+    def ask(i: int) -> httpx.Response:
+        barrier.wait(10)
+        return httpx.post(f"{timed_server}/api/ask", timeout=60,
+                          json={"question": ZH_QUESTION if i % 2 else "2023年的增长目标是多少？"})
+
+    with ThreadPoolExecutor(64) as pool:
+        replies = list(pool.map(ask, range(64)))
+    codes = sorted({r.status_code for r in replies})
+    assert set(codes) <= {200, 503} and 200 in codes
+    assert all(r.headers.get("retry-after") for r in replies if r.status_code == 503)
+    after = httpx.post(f"{timed_server}/api/ask", json={"question": ZH_QUESTION}, timeout=30)
+    assert after.status_code == 200 and after.json()["abstained"] is False
+
+
+def test_a_client_gone_mid_request_frees_its_slot(assistant) -> None:  # noqa: ANN001
+    gate = _Gate(assistant)
+    app = create_app(settings(max_inflight=1), loader=lambda: gate)
+    body = ('{"question": "%s"}' % ZH_QUESTION).encode()
+    with running(app) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: "
+                      b"application/json\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body))
+            assert gate.entered.acquire(timeout=10)  # admitted, holding the only slot
+        # The client is gone; its answer finishes and the slot is given back.
+        gate.open.set()
+        deadline, status = time.monotonic() + 10, None
+        while time.monotonic() < deadline:
+            status = httpx.post(f"{url}/api/ask", json={"question": ZH_QUESTION}, timeout=30).status_code
+            if status == 200:
+                break
+            time.sleep(0.1)
+        assert status == 200

@@ -9,6 +9,8 @@ JSON (`["http://a", "http://b"]`) or a comma-separated string.
 
 from __future__ import annotations
 
+import os
+
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
@@ -42,6 +44,11 @@ class ServeSettings(BaseSettings):
     # embedding took ~30 ms with 1 thread, ~350 ms with 2 (the threads spin-wait).
     torch_threads: int | None = Field(
         default=1, ge=1, description="torch intra-op threads; unset/None: torch's own choice")
+    # One model thread per core: each call runs on one core, so the model uses every
+    # core while requests queue (one worker kept it on one: see api.batching).
+    embed_workers: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1), ge=1, le=64,
+        description="threads embedding queries at once (each batching what waits); default: cores")
     allowed_hosts: Annotated[list[str], NoDecode] | None = Field(
         default=None,
         description="Host header values served (others get 400; '*' any); default: the "

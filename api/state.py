@@ -38,7 +38,8 @@ def load_assistant(settings: ServeSettings, bundle: IndexBundle | None = None) -
 
     # Only the embedder is wrapped (duck-typed: the same encode_query, every other
     # attribute delegated); what the assistant computed on load is shared.
-    return base.with_embedder(cast(Embedder, BatchingEmbedder(base.embedder)))
+    return base.with_embedder(cast(Embedder, BatchingEmbedder(base.embedder,
+                                                              workers=settings.embed_workers)))
 
 
 class ModelState:

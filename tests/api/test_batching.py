@@ -1,4 +1,4 @@
-"""BatchingEmbedder: one worker thread, concurrent callers batched, each gets its own rows."""
+"""BatchingEmbedder: worker threads, concurrent callers batched, each gets its own rows."""
 
 from __future__ import annotations
 
@@ -99,3 +99,49 @@ def test_closed_embedder_refuses_and_other_attributes_pass_through() -> None:
 def test_max_batch_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_batch must be >= 1, got 0"):
         BatchingEmbedder(FakeEncoder(), max_batch=0)
+
+
+class Overlap(FakeEncoder):
+    """Counts how many model calls run at once."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__(delay)
+        self._lock = threading.Lock()
+        self.now = self.most = 0
+
+    def encode_query(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+        try:
+            return super().encode_query(texts)
+        finally:
+            with self._lock:
+                self.now -= 1
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_workers_run_model_calls_side_by_side(workers: int) -> None:
+    fake = Overlap(delay=0.05)
+    b = BatchingEmbedder(fake, workers=workers)
+    texts = [chr(ord("a") + i) * (i + 1) for i in range(12)]
+    results: dict[str, list[list[float]]] = {}
+
+    def call(t: str) -> None:
+        results[t] = b.encode_query([t]).tolist()
+
+    threads = [threading.Thread(target=call, args=(t,)) for t in texts]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    b.close()
+    assert results == {t: [row(t)] for t in texts}  # each caller its own rows
+    assert fake.most == workers  # never more model calls at once than workers
+    assert sum(len(c) for c in fake.calls) == b.texts == len(texts)
+    assert not any(w.is_alive() for w in b._workers)  # close stops every worker
+
+
+def test_workers_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="workers must be >= 1, got 0"):
+        BatchingEmbedder(FakeEncoder(), workers=0)

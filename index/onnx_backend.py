@@ -25,6 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
+# 2: attention exported as plain operations ("eager"), not torch's fused SDPA, which
+# ONNX Runtime runs ~20% faster on passages (9.4 s against 11.8 s for the 327 of the
+# library on 2 cores; queries ~3%), vectors at cosine ≥ 0.999999 with version 1's.
+EXPORT_VERSION = 2
 ONNX_FILE = "model.onnx"
 DATA_FILE = "model.onnx.data"
 STAMP_FILE = "model.onnx.json"
@@ -57,7 +61,7 @@ def export(folder: Path) -> Path:
     transformers.utils.logging.disable_progress_bar()
     folder = Path(folder)
     tok = AutoTokenizer.from_pretrained(str(folder))
-    model = AutoModel.from_pretrained(str(folder)).eval()
+    model = AutoModel.from_pretrained(str(folder), attn_implementation="eager").eval()
 
     class Pooled(torch.nn.Module):  # what sentence-transformers does after the transformer
         def __init__(self, m: torch.nn.Module) -> None:
@@ -91,6 +95,7 @@ def export(folder: Path) -> Path:
              "onnx_bytes": (folder / ONNX_FILE).stat().st_size,
              "data_sha256": _sha256(folder / DATA_FILE),
              "data_bytes": (folder / DATA_FILE).stat().st_size, "opset": OPSET,
+             "export_version": EXPORT_VERSION,
              "torch": torch.__version__}
     (folder / STAMP_FILE).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     return folder / ONNX_FILE
@@ -108,11 +113,13 @@ def is_exported(folder: Path) -> bool:
 
 
 def is_current(folder: Path) -> bool:
-    """Whether `folder` holds an intact ONNX model exported from its present weights."""
+    """Whether `folder` holds an intact ONNX model exported from its present weights
+    by this version of the export."""
     folder = Path(folder)
     try:
         stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
-        return (stamp["weights_sha256"] == _sha256(folder / WEIGHTS)
+        return (stamp.get("export_version") == EXPORT_VERSION
+                and stamp["weights_sha256"] == _sha256(folder / WEIGHTS)
                 and stamp["onnx_sha256"] == _sha256(folder / ONNX_FILE)
                 and stamp["data_sha256"] == _sha256(folder / DATA_FILE))
     except (OSError, ValueError, KeyError, TypeError):

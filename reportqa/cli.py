@@ -213,8 +213,10 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from index.embed import default_backend
 
     try:
-        # An index embedded by another backend than the configured one is rebuilt.
-        load_index(index, model=model, backend=default_backend())
+        # An index embedded by another backend than the configured one is rebuilt, and
+        # so is one embedded by other model files (a re-exported model, say).
+        bundle = load_index(index, model=model, backend=default_backend())
+        _same_model_files(bundle.manifest, model, index)
     except IndexStoreError as exc:
         problem = exc
     else:
@@ -231,6 +233,19 @@ def cmd_setup(args: argparse.Namespace) -> int:
     if code == 0:
         _prepare(index)
     return code
+
+
+def _same_model_files(manifest: dict, model: str, index: Path) -> None:
+    """An index records the model files its vectors came from; other files now (a
+    rebuilt or re-exported model) make it stale. An index from before the record
+    is taken as it is."""
+    from index.embed import Embedder, default_backend
+    from index.store import IndexStoreError
+
+    built = manifest.get("model_fingerprint")
+    if built and built != Embedder(model, backend=default_backend()).fingerprint():
+        raise IndexStoreError(f"the model files changed since the index at {index} was "
+                              "built: its passages are embedded again")
 
 
 def _prepare(index: Path) -> None:

@@ -130,6 +130,30 @@ def test_setup_rebuilds_an_index_of_another_backend_and_prepares_it(
     assert code == 0 and "index ready" in printed and "prepared" not in err
 
 
+@pytest.mark.model
+def test_setup_embeds_again_an_index_of_other_model_files(
+    tmp_path: Path, index_dir: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The index records the model files its vectors came from; after the model is
+    rebuilt or exported anew, set-up embeds the index's own documents again."""
+    from index.embed import Embedder
+    from reportqa.paths import CORPUS_DIR
+
+    out = tmp_path / "mine"
+    src = CORPUS_DIR / "reports" / "zuoyun-2020-bulletin.txt"
+    assert _run(capsys, "index", str(src), "--out", str(out), "-q")[0] == 0
+    code, printed, err = _run(capsys, "setup", "--index", str(out))
+    assert code == 0 and "index ready" in printed and "embedded again" not in err
+    monkeypatch.setattr(Embedder, "fingerprint", lambda self: "files of a new export")
+    code, _, err = _run(capsys, "setup", "--index", str(out))
+    assert code == 0 and "the model files changed since the index" in err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model_fingerprint"] == "files of a new export"
+    assert manifest["embedded"] == {"passages": manifest["passages"], "reused": 0}
+    assert [d["id"] for d in manifest["documents"]] == ["zuoyun-2020-bulletin"]
+
+
 @pytest.mark.parametrize("manifest", ["[]", "{not json", '{"dim": 384}'])
 def test_setup_refuses_an_index_it_cannot_read(
     manifest: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

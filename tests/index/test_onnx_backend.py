@@ -133,6 +133,22 @@ def test_a_stamp_of_the_single_file_export_asks_for_a_new_one(folder_copy: Path)
         Embedder(str(folder_copy), backend="onnx").warm_up()
 
 
+@pytest.mark.parametrize("version", [None, 1])
+def test_an_older_export_still_loads_but_set_up_exports_again(folder_copy: Path,
+                                                              version: int | None) -> None:
+    stamp_path = folder_copy / onnx_backend.STAMP_FILE
+    stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+    assert stamp["export_version"] == onnx_backend.EXPORT_VERSION
+    if version is None:
+        stamp.pop("export_version")
+    else:
+        stamp["export_version"] = version
+    stamp_path.write_text(json.dumps(stamp), encoding="utf-8")
+    assert onnx_backend.is_exported(folder_copy)  # its vectors are still the model's
+    assert not onnx_backend.is_current(folder_copy)  # `reportqa setup` exports it anew
+    assert Embedder(str(folder_copy), backend="onnx").warm_up().dim == 384
+
+
 def test_a_bad_backend_setting_is_one_line(monkeypatch: pytest.MonkeyPatch, model_dir: Path) -> None:
     monkeypatch.setenv("REPORTQA_BACKEND", "tensorrt")
     with pytest.raises(ModelError, match="REPORTQA_BACKEND must be one of onnx, torch"):

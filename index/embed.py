@@ -146,7 +146,10 @@ class Embedder:
                 progress: bool) -> np.ndarray:
         if self._onnx is not None:
             prompt = self._onnx.prompts.get(kind, "")
-            return self._onnx.encode([prompt + t for t in texts], batch_size=max(batch_size, 16))
+            # Passages in batches of 8 (of similar length): 8.4 s for the library's
+            # 327 on 2 cores against 9.3 s in 16s and 10.6 s in 32s (smaller batches
+            # stay in cache); concurrent queries come as one batch (32).
+            return self._onnx.encode([prompt + t for t in texts], batch_size=batch_size)
         if self._model is None:
             raise RuntimeError("Embedder.warm_up() must be called before encoding")
         import torch

@@ -176,7 +176,9 @@ def _machine_md(m: dict[str, Any], load_start: Any = None) -> list[str]:
 
 
 def _build_md(b: dict[str, Any]) -> list[str]:
-    rows = [["import torch + sentence-transformers", b.get("import_s")],
+    runtime = ("onnxruntime + tokenizers" if b.get("backend") == "onnx"
+               else "torch + sentence-transformers")
+    rows = [[f"import {runtime}", b.get("import_s")],
             ["model load", b.get("model_load_s")],
             ["corpus parse", b.get("corpus_parse_s")],
             [f"index build, {b.get('passages')} passages (real model)", b.get("index_build_s")],

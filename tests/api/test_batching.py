@@ -46,25 +46,32 @@ def test_a_lone_call_is_a_batch_of_one() -> None:
         b.close()
 
 
-def test_concurrent_callers_share_model_calls_and_get_their_own_rows() -> None:
-    fake = FakeEncoder(delay=0.05)  # while one batch runs, the others queue up
-    b = BatchingEmbedder(fake)
-    texts = [chr(ord("a") + i) * (i + 1) for i in range(12)]  # "a", "bb", "ccc", …
+TEXTS = [chr(ord("a") + i) * (i + 1) for i in range(12)]  # "a", "bb", "ccc", …
+
+
+def _twelve_callers_at_once(b: BatchingEmbedder) -> dict[str, list[list[float]]]:
+    """Each of TEXTS asked from a thread of its own, all at once; the embedder closed."""
     results: dict[str, list[list[float]]] = {}
 
     def call(t: str) -> None:
         results[t] = b.encode_query([t]).tolist()
 
-    threads = [threading.Thread(target=call, args=(t,)) for t in texts]
+    threads = [threading.Thread(target=call, args=(t,)) for t in TEXTS]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     b.close()
-    assert results == {t: [row(t)] for t in texts}
-    assert sorted(t for batch in fake.calls for t in batch) == sorted(texts)
+    return results
+
+
+def test_concurrent_callers_share_model_calls_and_get_their_own_rows() -> None:
+    fake = FakeEncoder(delay=0.05)  # while one batch runs, the others queue up
+    results = _twelve_callers_at_once(BatchingEmbedder(fake))
+    assert results == {t: [row(t)] for t in TEXTS}
+    assert sorted(t for batch in fake.calls for t in batch) == sorted(TEXTS)
     # 12 callers, 50 ms per model call: the first call runs alone, the rest pile up.
-    assert len(fake.calls) < len(texts)
+    assert len(fake.calls) < len(TEXTS)
 
 
 def test_max_batch_caps_a_model_call() -> None:
@@ -124,21 +131,10 @@ class Overlap(FakeEncoder):
 def test_workers_run_model_calls_side_by_side(workers: int) -> None:
     fake = Overlap(delay=0.05)
     b = BatchingEmbedder(fake, workers=workers)
-    texts = [chr(ord("a") + i) * (i + 1) for i in range(12)]
-    results: dict[str, list[list[float]]] = {}
-
-    def call(t: str) -> None:
-        results[t] = b.encode_query([t]).tolist()
-
-    threads = [threading.Thread(target=call, args=(t,)) for t in texts]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    b.close()
-    assert results == {t: [row(t)] for t in texts}  # each caller its own rows
+    results = _twelve_callers_at_once(b)
+    assert results == {t: [row(t)] for t in TEXTS}  # each caller its own rows
     assert fake.most == workers  # never more model calls at once than workers
-    assert sum(len(c) for c in fake.calls) == b.texts == len(texts)
+    assert sum(len(c) for c in fake.calls) == b.texts == len(TEXTS)
     assert not any(w.is_alive() for w in b._workers)  # close stops every worker
 
 

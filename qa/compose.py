@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from qa.query import Query
-from reportqa import periods
+from reportqa import lang, periods
 from reportqa.types import Answer, Citation, Figure, Passage
 
 
@@ -92,6 +92,10 @@ def clause(text: str, start: int, end: int, figures: list[Figure], base: int) ->
         return start, min(end, start + MAX_QUOTE)
     lo = min(f.start for f in figures) - base
     hi = max(f.end for f in figures) - base
+    # A chart title written into the text ends a clause as a comma does.
+    captions = lang.caption_spans(text)
+    start = max([start] + [b for _, b in captions if b <= lo])
+    end = min([end] + [a for a, _ in captions if a >= hi])
     while lo > start and text[lo - 1] not in _CLAUSE_DELIMS:
         lo -= 1
     while hi < end and text[hi] not in _CLAUSE_DELIMS:

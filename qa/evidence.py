@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
+from reportqa import lang
 from reportqa.types import Passage
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]+|\n+")
@@ -31,7 +32,25 @@ def sentence_spans(passage: Passage) -> list[tuple[int, int]]:
         start = m.end()
     if text[start:].strip():
         spans.append(_strip(text, start, len(text)))
+    captions = lang.caption_spans(text)
+    if captions:
+        spans = [piece for span in spans for piece in _without(text, span, captions)]
     return spans or [(0, len(text))]
+
+
+def _without(text: str, span: tuple[int, int],
+             holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pieces of `span` outside the `holes` (chart titles), each stripped."""
+    out, s = [], span[0]
+    for a, b in holes:
+        if b <= s or a >= span[1]:
+            continue
+        if text[s:a].strip():
+            out.append(_strip(text, s, a))
+        s = max(s, b)
+    if text[s:span[1]].strip():
+        out.append(_strip(text, s, span[1]))
+    return out
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:

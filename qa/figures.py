@@ -31,6 +31,7 @@ Value, unit, kind, period: see `extract_figures`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -215,9 +216,10 @@ def _is_list_number(text: str, s: int, after: str) -> bool:
 
 def _label_all(text: str, found: list[_Found], context_label: str) -> None:
     masked = _mask(text)
+    captions = lang.caption_spans(text)
     for i, f in enumerate(found):
         prev_end = found[i - 1].end if i else 0
-        f.label = _local_label(text, masked, f, prev_end)
+        f.label = _local_label(text, masked, f, prev_end, captions)
         f.label_from_text = bool(f.label)
     _apply_respectively(text, masked, found)
     for i, f in enumerate(found):
@@ -242,9 +244,12 @@ def _mask(text: str) -> str:
     return "".join(chars)
 
 
-def _local_label(text: str, masked: str, f: _Found, prev_end: int) -> str:
+def _local_label(text: str, masked: str, f: _Found, prev_end: int,
+                 captions: Sequence[tuple[int, int]] = ()) -> str:
     """From the words before the figure in its clause, or the noun after a count."""
-    lo = max(_last_delim(masked, f.start, LIST_DELIMS), prev_end)
+    # Nor back across a chart title written into the text (…占全市生产总值比重 年末…).
+    lo = max(_last_delim(masked, f.start, LIST_DELIMS), prev_end,
+             max((b for _, b in captions if b <= f.start), default=0))
     before = clean_label(text[lo : f.start - len(f.lead)])
     after = _noun_after(text, f.end)
     if after and (f.unit in COUNT_UNITS or not before or before[-1] in "等及和或"):

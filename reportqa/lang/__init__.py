@@ -152,6 +152,12 @@ def pattern(name: str) -> re.Pattern[str]:
     return re.compile(found[name])
 
 
+def caption_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the chart titles written into `text` (patterns.tsv's
+    chart_caption): what a figure's label and a sentence must not run across."""
+    return [m.span() for m in pattern("chart_caption").finditer(text)]
+
+
 @cache
 def metadata_lines() -> tuple[re.Pattern[str], ...]:
     """Whole-line patterns of page chrome, dates and bylines (not passages)."""

@@ -41,7 +41,14 @@ from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
 from qa import warm as warm_state
 from qa.units import COUNT_UNITS
-from qa.glossary import GENERIC_HEADS, Glossary, library_glossary, override_path
+from qa.glossary import (
+    GENERIC_HEADS,
+    Glossary,
+    indicator_forms,
+    library_glossary,
+    narrower_forms,
+    override_path,
+)
 from qa.query import (
     COUNTER_KINDS,
     EN_STOPWORDS,
@@ -113,6 +120,9 @@ class Evidence:
     scale: dict[str, float]  # how sure we are the question means each term
     alts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other words for a term
     asked: frozenset[str] = frozenset()  # its intent words (计划, 目标): a table column's
+    # Per subject term, the genre's other indicators that hold it (人均地区生产总值
+    # for 生产总值), less those the question names too.
+    narrower: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def forms(self, term: str) -> tuple[str, ...]:
         """A term and the other words the question's phrase may mean by it."""
@@ -130,6 +140,7 @@ class ScoredFigure:
     period_ok: bool
     unit_ok: bool
     own: float = 0.0  # the same in its label and clause alone, not the rest of its sentence
+    narrow: bool = False  # its clause names a narrower indicator than the one asked
 
 
 @dataclass
@@ -418,8 +429,8 @@ class Assistant:
         mask = self._mask(docs)
         hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask,
                           guessed)
-        answer, score = self._answer(q, self._evidence(terms, q.units, scale, alts), hits, top_k,
-                                     scope)
+        ev = self._evidence(terms, q.units, scale, alts, q.text)
+        answer, score = self._answer(q, ev, hits, top_k, scope)
         report = self.reports.report_of(answer, docs)
         if report is not None:
             self.reports.name(answer, report, q.lang, several=len(self.profiles) > 1)
@@ -757,7 +768,7 @@ class Assistant:
         return clauses[i][0], clauses[j][1]
 
     def _evidence(self, terms: list[str], units: AbstractSet[str], scale: dict[str, float],
-                  alts: dict[str, tuple[str, ...]] | None = None) -> Evidence:
+                  alts: dict[str, tuple[str, ...]] | None = None, text: str = "") -> Evidence:
         """What a (part of a) question needs a passage to contain: its subject terms,
         each with its dictionary words for partial credit.
 
@@ -769,7 +780,19 @@ class Assistant:
         other = {a for forms in alts.values() for a in forms}
         content = subject_terms([t for t in terms if t not in other], units)
         asked = frozenset(t for t in terms if t in INTENT_TERMS and len(t) >= 2)
-        return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale, alts, asked)
+        # The indicators the question names: as terms, or written out (人均GDP segments
+        # as 人均 + GDP).
+        forms = indicator_forms()
+        said = text + "".join(terms)
+        named = {forms.get(t, t) for t in terms} | {c for f, c in forms.items() if f in said}
+        # …and one whose modifier the question asks for ("rural" + "disposable income"
+        # names 农村居民人均可支配收入) is not narrower than what it asks.
+        narrower = {t: n for t in content
+                    if (n := tuple(f for f in narrower_forms(t) if forms[f] not in named
+                                   and not any(len(o) >= 2 and o != t and o in f.replace(t, "|")
+                                               for o in terms)))}
+        return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale, alts, asked,
+                        narrower)
 
     def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
         return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale, ev.alts).score
@@ -815,7 +838,7 @@ class Assistant:
             if scored:
                 top = scored[0]
                 score = (0.4 * cov + 0.4 * top.relevance + 0.2 * hit.score
-                         + 0.15 * top.period_ok + 0.1 * top.unit_ok + named)
+                         + 0.15 * top.period_ok + 0.1 * top.unit_ok + named - 0.15 * top.narrow)
                 if q.period_explicit and not q.compare and not top.period_ok:
                     score -= 0.5  # a figure of another year is the worst answer
                 if q.counters and not q.asks and not self._unit_matches(top.figure, q.counters):
@@ -852,9 +875,13 @@ class Assistant:
         # "How much is planned for 2023": the 年度计划投资 column, not 总投资 beside it.
         cell = _cell_of(p, f)
         column = cell is not None and any(t in cell.header for t in ev.asked)
+        # "生产总值是多少": 全年实现生产总值4502.13亿元, not 人均地区生产总值121630元
+        # (折合18083美元) beside it, whose clause names a narrower indicator that holds
+        # the term asked.
+        narrow = any(n in around for ns in ev.narrower.values() for n in ns)
         score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
-                 + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column)
-        return ScoredFigure(f, score, rel, period_ok, unit_ok, own)
+                 + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column - 0.15 * narrow)
+        return ScoredFigure(f, score, rel, period_ok, unit_ok, own, narrow)
 
     def _titled_row(self, p: Passage) -> tuple[str, frozenset[str]]:
         """A table row with its table's title (表3：2023年区级重点项目暂定安排)."""
@@ -910,7 +937,7 @@ class Assistant:
             except ValueError:  # a fragment with no words of its own
                 continue
             terms, scale, alts, _ = self._query_terms(replace(sub, lang=q.lang), scope=scope)
-            ev = self._evidence(terms, sub.units, scale, alts)
+            ev = self._evidence(terms, sub.units, scale, alts, sub.text)
             out.append((ev, sub.units, sub.period if sub.period_explicit else None))
         return out
 

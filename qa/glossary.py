@@ -334,6 +334,24 @@ def genre_entries(path: Path = GENRE_TERMS_PATH) -> list[Entry]:
     return out
 
 
+@lru_cache(maxsize=1)
+def indicator_forms() -> dict[str, str]:
+    """Every Chinese form of the genre's indicators (names and aliases) → its name."""
+    return {e.zh: e.canon for e in genre_entries() if e.canon}
+
+
+@lru_cache(maxsize=4096)
+def narrower_forms(term: str) -> tuple[str, ...]:
+    """The genre's forms of *other* indicators that are `term` with a qualifier in
+    front: 人均地区生产总值 and 人均GDP for 生产总值 or GDP, 规模以上工业增加值 for 工业
+    增加值, 农村居民人均可支配收入 for 人均可支配收入. A figure whose clause names one
+    measures something narrower than the term asked. (生猪出栏 is not one for 生猪:
+    its head is another measure, which the question may well mean.)"""
+    forms = indicator_forms()
+    own = forms.get(term, term)
+    return tuple(f for f, canon in forms.items() if f.endswith(term) and f != term and canon != own)
+
+
 def layered(*layers: Sequence[Entry], sources: Iterable[str] = ()) -> Glossary:
     """One glossary from several: an English phrase an earlier layer (a report's own
     override) knows keeps its meaning there; later layers (the genre's terms) add only

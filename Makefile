@@ -47,7 +47,7 @@ eval-gate:
 	$(BIN)/reportqa eval --gold $(GOLD) \
 	  --out test-output/eval $(shell cat eval/thresholds.txt 2>/dev/null)
 	$(BIN)/reportqa index corpus eval/heldout/reports2 --out $(HELDOUT_INDEX) --reuse data/index -q
-	$(BIN)/reportqa eval --gold eval/heldout/reports2-blind.jsonl eval/heldout/en-blind3.jsonl --index $(HELDOUT_INDEX) \
+	$(BIN)/reportqa eval --gold eval/heldout/reports2-blind.jsonl eval/heldout/en-blind3.jsonl eval/heldout/reports-blind4.jsonl --index $(HELDOUT_INDEX) \
 	  --out test-output/eval-heldout $(shell cat eval/thresholds-heldout.txt 2>/dev/null)
 
 eval: setup

@@ -90,3 +90,15 @@ def assistant(report_index_dir: Path, embedder):  # noqa: ANN001, ANN201 - qa.As
     from qa.glossary import default_glossary
 
     return Assistant(load_index(report_index_dir), embedder, Segmenter(), default_glossary())
+
+
+@pytest.fixture(scope="session")
+def bare_library(index_dir: Path, embedder):  # noqa: ANN001, ANN201 - qa.Assistant
+    """The 26-report library, answering without any report's override glossary (the
+    genre's terms and the index's term base only), sharing the session's model."""
+    from index.segment import Segmenter
+    from index.store import load_index
+    from qa.assistant import Assistant
+    from qa.glossary import library_glossary
+
+    return Assistant(load_index(index_dir), embedder, Segmenter(), library_glossary(()))

@@ -4,20 +4,14 @@ the corpus's words). Each question is worded afresh and the reports differ."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from index.segment import Segmenter
-from index.store import load_index
 from qa.assistant import Assistant
-from qa.glossary import library_glossary
 
 
 @pytest.fixture(scope="module")
-def bare(index_dir: Path, embedder) -> Assistant:  # noqa: ANN001
-    """The 26-report library, answering without any report's override glossary."""
-    return Assistant(load_index(index_dir), embedder, Segmenter(), library_glossary(()))
+def bare(bare_library: Assistant) -> Assistant:
+    return bare_library
 
 
 @pytest.mark.parametrize(("question", "figure", "doc"), [

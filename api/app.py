@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import API_KEY_HEADER
 from api.middleware import AdmissionMiddleware, BodyLimitMiddleware, SecurityMiddleware
 from api.openapi import install_openapi
-from api.routers import ask, documents, health, search
+from api.routers import ask, chat, documents, health, search
 from api.settings import ServeSettings
 from api.state import Loader, ModelState, load_assistant
 from reportqa import __version__
@@ -74,12 +74,54 @@ def create_app(settings: ServeSettings | None = None, loader: Loader | None = No
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.model = state
-    for r in (ask.router, search.router, documents.router, health.router):
+    for r in (ask.router, search.router, documents.router, health.router, chat.router):
         app.include_router(r)
+    _add_openai_errors(app)
     _add_middleware(app, settings)
     _add_pages(app)
     install_openapi(app)
     return app
+
+
+def _add_openai_errors(app: FastAPI) -> None:
+    """Errors of /v1/ in OpenAI's shape ({"error": {message, type, code}}), which its
+    client libraries read; the rest of the API keeps FastAPI's {"detail": ...}."""
+    from fastapi.exception_handlers import (
+        http_exception_handler,
+        request_validation_exception_handler,
+    )
+    from fastapi.exceptions import RequestValidationError
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+    from starlette.requests import Request
+
+    def openai(request: Request) -> bool:
+        return request.url.path.startswith("/v1/")
+
+    async def on_chat_error(request: Request, exc: Exception) -> Any:
+        assert isinstance(exc, chat.ChatError)
+        return exc.response()
+
+    async def on_http(request: Request, exc: Exception) -> Any:
+        assert isinstance(exc, StarletteHTTPException)
+        if not openai(request):
+            return await http_exception_handler(request, exc)
+        kind = "authentication_error" if exc.status_code == 401 else (
+            "server_error" if exc.status_code >= 500 else "invalid_request_error")
+        return chat.ChatError(exc.status_code, str(exc.detail), kind,
+                              headers=dict(exc.headers or {})).response()
+
+    async def on_invalid(request: Request, exc: Exception) -> Any:
+        assert isinstance(exc, RequestValidationError)
+        if not openai(request):
+            return await request_validation_exception_handler(request, exc)
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
+        return chat.ChatError(400, f"{where}: {first.get('msg', 'invalid request')}",
+                              code="invalid_request").response()
+
+    app.add_exception_handler(chat.ChatError, on_chat_error)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_invalid)
 
 
 def _add_middleware(app: FastAPI, settings: ServeSettings) -> None:

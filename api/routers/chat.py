@@ -149,12 +149,13 @@ def cited_text(d: dict[str, Any]) -> str:
     if not used:
         return d["answer"]
     marks = "".join(f"[{i + 1}]" for i in used)
-    head = "来源：" if d.get("lang") == "zh" else "Sources:"
+    zh = d.get("lang") == "zh"
+    head, colon = ("来源：", "：") if zh else ("Sources:", ": ")
     lines = []
     for i in used:
         c = citations[i]
         quote = c["text"][c["quote_start"]:c["quote_end"]].strip()
-        lines.append(f"[{i + 1}] {c.get('doc_title') or c['doc_id']}: “{quote}”")
+        lines.append(f"[{i + 1}] {c.get('doc_title') or c['doc_id']}{colon}“{quote}”")
     return f"{d['answer']} {marks}\n\n{head}\n" + "\n".join(lines)
 
 

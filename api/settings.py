@@ -47,8 +47,9 @@ class ServeSettings(BaseSettings):
     # One model thread per core: each call runs on one core, so the model uses every
     # core while requests queue (one worker kept it on one: see api.batching).
     embed_workers: int = Field(
-        default_factory=lambda: max(1, os.cpu_count() or 1), ge=1, le=64,
-        description="threads embedding queries at once (each batching what waits); default: cores")
+        default_factory=lambda: min(64, max(1, len(os.sched_getaffinity(0)))), ge=1, le=64,
+        description="threads embedding queries at once (each batching what waits); default: "
+                    "the cores this process may run on, at most 64")
     allowed_hosts: Annotated[list[str], NoDecode] | None = Field(
         default=None,
         description="Host header values served (others get 400; '*' any); default: the "

@@ -120,9 +120,10 @@ class Embedder:
             return None
         h = hashlib.sha256(self.backend.encode())
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
+            rel = path.relative_to(folder)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
                 st = path.stat()
-                h.update(f"{path.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         return h.hexdigest()
 
     @property

@@ -418,6 +418,14 @@ def check_corpus(manifest: dict[str, Any], path: Path) -> None:
                 f"{doc['path']} changed since the index at {path} was built: run `reportqa index`")
 
 
+def check_model(path: Path, manifest: dict[str, Any], model: str) -> None:
+    """Queries must be embedded by the model that embedded the index's passages."""
+    if not _same_model(model, manifest["model"]):
+        raise IndexStoreError(
+            f"index at {path} was built with model {manifest['model']}, not {model}: "
+            f"run `reportqa index --model {model}`")
+
+
 def check_backend(path: Path, manifest: dict[str, Any], backend: str) -> None:
     """Queries must be embedded by the backend that embedded the index's passages."""
     built_by = manifest.get("backend", "torch")  # indexes before the onnx backend: torch
@@ -440,10 +448,8 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
         if not (path / name).exists():
             raise IndexStoreError(f"index at {path} is missing {name}: run `reportqa index`")
     _check_sizes(path, manifest)
-    if model is not None and not _same_model(model, manifest["model"]):
-        raise IndexStoreError(
-            f"index at {path} was built with model {manifest['model']}, not {model}: "
-            f"run `reportqa index --model {model}`")
+    if model is not None:
+        check_model(path, manifest, model)
     if backend is not None:
         check_backend(path, manifest, backend)
     if dim is not None and dim != manifest["dim"]:

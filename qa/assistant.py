@@ -26,7 +26,14 @@ import numpy as np
 from corpus.tables import cell_period
 from index.embed import Embedder, default_backend
 from index.segment import Segmenter
-from index.store import IndexBundle, check_backend, load_index, read_manifest
+from index.store import (
+    IndexBundle,
+    check_backend,
+    check_model,
+    load_index,
+    read_manifest,
+    recover,
+)
 from index import termbase as tb
 from qa.colloquial import QuestionWords, shares_characters
 from qa.compose import (
@@ -238,7 +245,11 @@ class Assistant:
         on 2 cores: ask p95 137 ms with 2 threads, 52 ms with 1); None keeps torch's.
         """
         path = Path(index_dir) if index_dir is not None else default_index_dir()
+        if bundle is None:
+            recover(path)  # a build killed between its renames: its index put back first
         manifest = bundle.manifest if bundle is not None else read_manifest(path)
+        if bundle is not None and model is not None:
+            check_model(path, manifest, model)  # load_index checks it otherwise
         # Queries are embedded by the backend the index's passages were (a setting
         # that names another is a one-line error, never other vectors).
         if os.environ.get("REPORTQA_BACKEND", "").strip():
@@ -277,7 +288,7 @@ class Assistant:
         if overrides is None:
             overrides = os.environ.get("REPORTQA_OVERRIDES", "1").lower() not in ("0", "no", "off")
         found = overrides_of(bundle) if overrides else ()
-        want = warm_state.key(path, found, settings or Settings())
+        want = warm_state.key(bundle.manifest, found, settings or Settings())
         saved = warm_state.read(path, want)
         glossary = saved["glossary"] if saved else library_glossary(found)
         segmenter = Segmenter()

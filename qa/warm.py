@@ -4,9 +4,10 @@ names, the glossary, the segmenter's part-of-speech table.
 
 Computing it takes seconds (figures are extracted from every passage, the
 gazetteer's places get their English forms); reading it back takes milliseconds.
-The file is keyed by everything it was computed from: the index's manifest (every
-build writes a new one), the override glossaries' bytes, the settings, and the
-code and language data of the packages that compute it (and jieba's version). Any change there and it
+The file is keyed by everything it was computed from: the loaded index's manifest
+(every build writes a new one), the override glossaries' bytes, the settings, and the
+code and language data of the packages that compute it (and jieba's and pypinyin's
+versions). Any change there and it
 is computed again, never used stale. Writing is best effort and atomic: an index
 folder that cannot be written still answers, only its start is slower.
 
@@ -18,6 +19,7 @@ someone you would not run code from.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pickle
@@ -37,11 +39,13 @@ _SUFFIXES = (".py", ".tsv", ".txt", ".json", ".csv")
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """SHA-256 over the computing packages' source and data files (names and bytes)."""
-    import jieba  # its dictionary gives the saved part-of-speech table
+    from importlib.metadata import version
 
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    h.update(f"jieba {jieba.__version__}".encode())
+    # jieba's dictionary gives the part-of-speech table, pypinyin the places' English.
+    for package in ("jieba", "pypinyin"):
+        h.update(f"{package} {version(package)}".encode())
     for pkg in _PACKAGES:
         for path in sorted((root / pkg).rglob("*")):
             if path.suffix in _SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
@@ -50,10 +54,12 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def key(index_dir: Path, overrides: tuple[str, ...], settings: Any) -> str:
+def key(manifest: dict[str, Any], overrides: tuple[str, ...], settings: Any) -> str:
+    """The key of what was computed from the index whose (loaded) `manifest` is given:
+    never the folder's file, which a build may have replaced since it was loaded."""
     h = hashlib.sha256()
     h.update(code_fingerprint().encode())
-    h.update((Path(index_dir) / "manifest.json").read_bytes())
+    h.update(json.dumps(manifest, sort_keys=True, ensure_ascii=False).encode())
     for path in overrides:
         h.update(path.encode())
         h.update(hashlib.sha256(Path(path).read_bytes()).digest())

@@ -228,7 +228,9 @@ def cmd_setup(args: argparse.Namespace) -> int:
         paths = _own_sources(manifest, index)
     print(f"(re)building the index from {'its own documents' if paths else 'corpus/'}: "
           f"{problem}", file=sys.stderr)
-    ns = argparse.Namespace(paths=paths, model=model, out=args.index, faiss="flat", quiet=True)
+    kind = manifest.get("faiss") if isinstance(manifest, dict) else None
+    ns = argparse.Namespace(paths=paths, model=model, out=args.index, quiet=True,
+                            faiss=kind if kind in ("flat", "hnsw", "ivf") else "flat")
     code = cmd_index(ns)
     if code == 0:
         _prepare(index)

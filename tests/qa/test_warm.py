@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from corpus import load_corpus
-from index.store import build_index
+from index.store import IndexStoreError, build_index, load_index, read_manifest
 from qa import warm
 from qa.assistant import Assistant, Settings
 from reportqa.paths import CORPUS_DIR
@@ -65,19 +65,19 @@ def test_prepare_saves_what_load_then_reads(index: Path, monkeypatch: pytest.Mon
 
 def test_other_settings_are_computed_again(index: Path) -> None:
     Assistant.load(index)
-    first = warm.key(index, (), Settings())
+    first = warm.key(read_manifest(index), (), Settings())
     other = replace(Settings(), candidates=Settings().candidates + 4)
-    assert warm.key(index, (), other) != first
+    assert warm.key(read_manifest(index), (), other) != first
     Assistant.load(index, settings=other)
-    assert warm.read(index, warm.key(index, (), other)) is not None
+    assert warm.read(index, warm.key(read_manifest(index), (), other)) is not None
     assert warm.read(index, first) is None  # one file, the latest key
 
 
 def test_a_rebuilt_index_is_never_read_with_the_old_state(index: Path, embedder) -> None:  # noqa: ANN001
     Assistant.load(index)
-    before = warm.key(index, (), Settings())
+    before = warm.key(read_manifest(index), (), Settings())
     build_index(load_corpus([CORPUS_DIR / REPORTS[0]]), embedder, index)  # Wuhu alone now
-    assert warm.key(index, (), Settings()) != before
+    assert warm.key(read_manifest(index), (), Settings()) != before
     rebuilt = Assistant.load(index)
     assert set(rebuilt._figures) == {p.id for p in rebuilt.bundle.passages}
     assert len(rebuilt._periods) == len(rebuilt.bundle.passages)
@@ -88,9 +88,9 @@ def test_a_rebuilt_index_is_never_read_with_the_old_state(index: Path, embedder)
 def test_an_override_glossarys_bytes_are_in_the_key(index: Path, tmp_path: Path) -> None:
     glossary = tmp_path / "terms.tsv"
     glossary.write_text("粮食产量\tgrain output\n", encoding="utf-8")
-    first = warm.key(index, (str(glossary),), Settings())
+    first = warm.key(read_manifest(index), (str(glossary),), Settings())
     glossary.write_text("粮食产量\tgrain production\n", encoding="utf-8")
-    assert warm.key(index, (str(glossary),), Settings()) != first
+    assert warm.key(read_manifest(index), (str(glossary),), Settings()) != first
 
 
 @pytest.mark.parametrize("content", [b"", b"not a pickle", b"\x80\x05K\x01."])
@@ -98,7 +98,7 @@ def test_a_broken_file_is_computed_again(index: Path, content: bytes) -> None:
     expected = _answers(Assistant.load(index))
     (index / warm.WARM_FILE).write_bytes(content)
     assert _answers(Assistant.load(index)) == expected
-    assert warm.read(index, warm.key(index, (), Settings())) is not None  # and saved again
+    assert warm.read(index, warm.key(read_manifest(index), (), Settings())) is not None  # and saved again
 
 
 def test_a_folder_that_cannot_be_written_still_answers(index: Path,
@@ -111,3 +111,17 @@ def test_a_folder_that_cannot_be_written_still_answers(index: Path,
     assert not (index / warm.WARM_FILE).exists()
     assert not assistant.ask(QUESTIONS[0]).abstained
     assert sorted(p.name for p in index.iterdir() if p.name.startswith(".warm")) == []
+
+
+def test_a_handed_in_index_is_still_checked_against_the_model(index: Path) -> None:
+    bundle = load_index(index)
+    with pytest.raises(IndexStoreError, match="was built with model .*, not /tmp/other-model"):
+        Assistant.load(index, model="/tmp/other-model", bundle=bundle)
+
+
+def test_a_build_killed_between_its_renames_is_put_back_before_loading(index: Path) -> None:
+    aside = index.with_name(f".{index.name}.old-1-1")
+    index.rename(aside)  # what a build killed after moving the old index aside leaves
+    assistant = Assistant.load(index)
+    assert index.is_dir() and not aside.exists()
+    assert not assistant.ask(QUESTIONS[0]).abstained

@@ -55,15 +55,23 @@ async def get_assistant(state: ModelStateDep) -> Assistant:
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 
-async def require_api_key(settings: SettingsDep,
-                          key: Annotated[str | None, Security(_api_key)] = None) -> None:
+def key_problem(settings: ServeSettings, key: str | None) -> str | None:
+    """None when `key` opens the API (or none is needed); else "missing" or "wrong"."""
     expected = settings.api_key
     if expected is None:
-        return
+        return None
+    if key is None:
+        return "missing"
     # Constant-time comparison: the key must not leak through response timing.
-    secret = expected.get_secret_value().encode()
-    if key is None or not secrets.compare_digest(key.encode(), secret):
-        what = "missing" if key is None else "wrong"
+    if secrets.compare_digest(key.encode(), expected.get_secret_value().encode()):
+        return None
+    return "wrong"
+
+
+async def require_api_key(settings: SettingsDep,
+                          key: Annotated[str | None, Security(_api_key)] = None) -> None:
+    what = key_problem(settings, key)
+    if what is not None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED,
                             detail=f"{what} API key: send it in the {API_KEY_HEADER} header",
                             headers={"WWW-Authenticate": "API-Key"})

@@ -10,7 +10,6 @@ JSON (`["http://a", "http://b"]`) or a comma-separated string.
 from __future__ import annotations
 
 import os
-
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator

@@ -270,11 +270,13 @@ class Assistant:
         return assistant
 
     @classmethod
-    def prepare(cls, index_dir: str | Path | None = None, overrides: bool | None = None) -> bool:
+    def prepare(cls, index_dir: str | Path | None = None, overrides: bool | None = None,
+                bundle: IndexBundle | None = None) -> bool:
         """Compute and save what a start of the index would (qa.warm), without loading
-        its model; False when it was saved already."""
+        its model (or the index again, when `bundle` is it loaded); False when it was
+        saved already."""
         path = Path(index_dir) if index_dir is not None else default_index_dir()
-        bundle = load_index(path)
+        bundle = bundle if bundle is not None else load_index(path)
         embedder = Embedder(bundle.model or default_model(),
                             backend=bundle.manifest.get("backend", "torch"))  # never loaded
         return cls._warmed(path, bundle, embedder, overrides, None)[1]

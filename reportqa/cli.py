@@ -13,9 +13,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportqa import __version__
 from reportqa.paths import CORPUS_DIR, DEFAULT_MODEL_DIR, default_index_dir, default_model
+
+if TYPE_CHECKING:
+    from index.store import IndexBundle
 
 EXIT_USAGE = 2
 
@@ -220,7 +224,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     except IndexStoreError as exc:
         problem = exc
     else:
-        _prepare(index)
+        _prepare(index, bundle)
         print(f"index ready: {args.index}")
         return 0
     paths = None
@@ -250,12 +254,12 @@ def _same_model_files(manifest: dict, model: str, index: Path) -> None:
                               "built: its passages are embedded again")
 
 
-def _prepare(index: Path) -> None:
+def _prepare(index: Path, bundle: IndexBundle | None = None) -> None:
     """What the service computes from the index on start, computed now (seconds of
-    every start saved; see qa.warm)."""
+    every start saved; see qa.warm); `bundle`: the index, when loaded already."""
     from qa import Assistant
 
-    if Assistant.prepare(index):
+    if Assistant.prepare(index, bundle=bundle):
         print(f"prepared {index} for a fast start", file=sys.stderr)
 
 

@@ -16,7 +16,6 @@ answers are extracted, never sampled.
 from __future__ import annotations
 
 import json
-import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import API_KEY_HEADER, AssistantDep, SettingsDep
+from api.deps import API_KEY_HEADER, AssistantDep, SettingsDep, key_problem
 from api.routing import UTF8JSONRoute
 from qa.query import validate_question
 
@@ -52,15 +51,11 @@ class ChatError(Exception):
 async def require_key(settings: SettingsDep,
                       x_api_key: Annotated[str | None, Header()] = None,
                       authorization: Annotated[str | None, Header()] = None) -> None:
-    expected = settings.api_key
-    if expected is None:
-        return
     key = x_api_key
     if key is None and authorization and authorization.lower().startswith("bearer "):
         key = authorization[7:].strip()
-    if key is None or not secrets.compare_digest(key.encode(),
-                                                 expected.get_secret_value().encode()):
-        what = "missing" if key is None else "wrong"
+    what = key_problem(settings, key)
+    if what is not None:
         raise ChatError(401, f"{what} API key: send it as 'Authorization: Bearer <key>' or in "
                              f"the {API_KEY_HEADER} header", "authentication_error",
                         "invalid_api_key", {"WWW-Authenticate": "Bearer"})

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from qa.query import MAX_QUESTION_CHARS, MAX_TOP_K, validate_question
+from qa.conversation import MAX_HISTORY
 
 TopK = Annotated[int, Field(strict=True, ge=1, le=MAX_TOP_K,
                             description="how many citations (passages) to return, 1-50")]
@@ -26,6 +27,14 @@ class _Out(BaseModel):
 
 
 # ---------------------------------------------------------------------- requests
+
+class HistoryTurn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    question: str = Field(strict=True, description="an earlier question, as asked")
+    understood: str | None = Field(default=None, strict=True,
+                                   description="that question as its answer understood it")
+
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(
@@ -46,6 +55,17 @@ class AskRequest(BaseModel):
     docs: list[str] | None = Field(default=None, max_length=1000,
                                    description="answer only from these documents (ids, see "
                                                "GET /api/documents); default: the whole library")
+    history: list[str | HistoryTurn] | None = Field(
+        default=None, max_length=MAX_HISTORY,
+        description="the conversation's earlier questions, oldest first: strings, or "
+                    "{question, understood} as earlier answers gave them back. A follow-up "
+                    "(\"那2023年呢？\", \"What about Wuhu?\") is answered as the whole "
+                    "question it stands for, which the answer shows in `understood`.")
+
+    def history_turns(self) -> list[str | dict[str, str | None]] | None:
+        if self.history is None:
+            return None
+        return [t if isinstance(t, str) else t.model_dump() for t in self.history]
 
     @field_validator("question")
     @classmethod
@@ -135,7 +155,8 @@ class _AnswerHead(_Out):
                                      description="the report(s) the answer comes from")
     assumed: str = Field(default="", description="what the assistant assumed to answer")
     understood: str = Field(default="", description="the question as it was read (simplified "
-                            "characters, markup taken off); equals `question` when unchanged")
+                            "characters, markup taken off; a follow-up with `history`: the "
+                            "whole question it stands for); equals `question` when unchanged")
 
 
 class AnswerOut(_AnswerHead):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,8 @@ class GoldItem:
     # The ids of the documents that hold the answer (optional): an answer cited
     # only from other documents is a wrong-report answer.
     docs: tuple[str, ...] = ()
+    # A conversation's turn: the questions asked before it, oldest first.
+    history: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -65,6 +67,7 @@ class GoldItem:
         d["evidence"] = list(self.evidence)
         d["answer"] = list(self.answer)
         d["docs"] = list(self.docs)
+        d["history"] = list(self.history)
         return d
 
 
@@ -99,7 +102,45 @@ def _load_file(path: Path) -> list[GoldItem]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise GoldError(f"{where}: bad JSON: {exc}") from exc
-        items.append(parse_item(obj, where))
+        if isinstance(obj, dict) and "turns" in obj:
+            items.extend(parse_conversation(obj, f"{path}", lineno))
+        else:
+            items.append(parse_item(obj, where))
+    return items
+
+
+# The parts of a conversation file, each scored as a gold file of its own:
+# first turns, follow-ups asked after them, and the follow-ups asked whole.
+FIRST, FOLLOWUP, WHOLE = "#first", "#followup", "#whole"
+
+
+def parse_conversation(obj: dict[str, Any], path: str, lineno: int) -> list[GoldItem]:
+    """A conversation line, ``{"id", "lang", "turns": [{question, kind, evidence,
+    answer, docs?, whole?}, …]}``, as gold items: its first turn; each later turn
+    asked after the ones before it; and each later turn's `whole` (the follow-up
+    written out as a stand-alone question) asked alone."""
+    where = f"{path}:{lineno}"
+    turns = obj.get("turns")
+    if not isinstance(turns, list) or len(turns) < 2:
+        raise GoldError(f"{where}: turns must be a list of at least two turns")
+    if not isinstance(obj.get("id"), str) or not obj["id"].strip():
+        raise GoldError(f"{where}: id must be a non-empty string")
+    items: list[GoldItem] = []
+    asked: list[str] = []
+    for n, turn in enumerate(turns, 1):
+        if not isinstance(turn, dict):
+            raise GoldError(f"{where}: turn {n} must be an object")
+        base = {"lang": obj.get("lang"), **turn, "id": f"{obj['id']}/{n}"}
+        if n == 1:
+            items.append(parse_item(base, f"{path}{FIRST}:{lineno}"))
+        else:
+            if not isinstance(turn.get("whole"), str) or not turn["whole"].strip():
+                raise GoldError(f"{where}: turn {n} needs \"whole\", the follow-up asked whole")
+            item = parse_item(base, f"{path}{FOLLOWUP}:{lineno}")
+            items.append(replace(item, history=tuple(asked)))
+            items.append(parse_item({**base, "id": f"{obj['id']}/{n}/whole",
+                                     "question": turn["whole"]}, f"{path}{WHOLE}:{lineno}"))
+        asked.append(turn.get("question", ""))
     return items
 
 

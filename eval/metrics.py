@@ -327,11 +327,34 @@ def aggregate(results: Sequence[ItemResult], top_k: int | None = None) -> dict[s
                          for lang in LANGS if any(r.item.lang == lang for r in group)}
         by_file[name]["all"] = group_metrics(group)
     metrics["by_file"] = by_file
+    conversations = conversation_metrics(by_file)
+    if conversations:
+        metrics["conversations"] = conversations
     return metrics
+
+
+def conversation_metrics(by_file: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Per conversation file and language: the follow-ups' strict accuracy asked
+    after their earlier turns, asked whole, and the first against the second."""
+    out: dict[str, Any] = {}
+    for name, groups in by_file.items():
+        stem, _, part = name.partition("#")
+        if part != "followup" or f"{stem}#whole" not in by_file:
+            continue
+        whole = by_file[f"{stem}#whole"]
+        out[stem] = {}
+        for lang in (*LANGS, "all"):
+            if lang not in groups or lang not in whole:
+                continue
+            f, w = groups[lang]["strict_acc"], whole[lang]["strict_acc"]
+            out[stem][lang] = {"n": groups[lang]["n"], "followup_strict": f, "whole_strict": w,
+                               "ratio": (f / w) if f is not None and w else None}
+    return out
 
 
 def gold_file(item: GoldItem) -> str:
     """The stem of the gold file an item came from ("reports-dev")."""
     path = item.source.rpartition(":")[0] or item.source
     name = path.replace("\\", "/").rpartition("/")[2]
-    return name.removesuffix(".jsonl") or "gold"
+    stem, part, turn = name.partition("#")  # a conversation file's part: "#followup"
+    return (stem.removesuffix(".jsonl") + part + turn) or "gold"

@@ -93,7 +93,23 @@ def render_table(metrics: dict[str, Any]) -> str:
         first = row[0].ljust(widths[0])
         rest = (cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True))
         lines.append("  ".join([first, *rest]))
-    return "\n".join(lines)
+    return "\n".join(lines + conversation_lines(metrics))
+
+
+def conversation_lines(metrics: dict[str, Any]) -> list[str]:
+    """One line per conversation file and language: follow-ups against the same
+    questions asked whole."""
+    out = []
+    for name, by_lang in metrics.get("conversations", {}).items():
+        for lang, m in by_lang.items():
+            ratio = "n/a" if m["ratio"] is None else f"{m['ratio']:.2f}"
+            out.append(f"{name} {lang}: follow-ups strict {_fmt(m['followup_strict'])} "
+                       f"(n={m['n']}), asked whole {_fmt(m['whole_strict'])}, ratio {ratio}")
+    return out
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _markdown_table(metrics: dict[str, Any]) -> list[str]:
@@ -107,6 +123,8 @@ def write_markdown(path: Path, results: Sequence[ItemResult], metrics: dict[str,
     """Summary table, then every failure with what was expected and what came back."""
     failures = [r for r in results if r.failures()]
     lines = ["# Evaluation report", "", *_markdown_table(metrics), ""]
+    if metrics.get("conversations"):
+        lines += [f"- {line}" for line in conversation_lines(metrics)] + [""]
     lines += [f"## Failures ({len(failures)} of {len(results)})", ""]
     if not failures:
         lines += ["None.", ""]

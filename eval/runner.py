@@ -29,7 +29,8 @@ class SourceError(RuntimeError):
 
 class AnswerSource(Protocol):
     def ask(self, question: str, top_k: int) -> dict[str, Any]:
-        """The answer to `question` in ``Answer.to_dict()`` form."""
+        """The answer to `question` in ``Answer.to_dict()`` form. A conversation's
+        follow-up is asked with ``history=[earlier questions]`` as well."""
         ...
 
     def document_text(self, doc_id: str) -> str | None:
@@ -43,7 +44,10 @@ class InProcess:
     def __init__(self, assistant: Any) -> None:
         self.assistant = assistant
 
-    def ask(self, question: str, top_k: int) -> dict[str, Any]:
+    def ask(self, question: str, top_k: int,
+            history: list[str] | None = None) -> dict[str, Any]:
+        if history:
+            return self.assistant.ask(question, top_k=top_k, history=history).to_dict()
         return self.assistant.ask(question, top_k=top_k).to_dict()
 
     def document_text(self, doc_id: str) -> str | None:
@@ -70,9 +74,11 @@ class HttpSource:
         self._client = client if client is not None else httpx.Client(timeout=timeout)
         self._documents: dict[str, str | None] = {}
 
-    def ask(self, question: str, top_k: int) -> dict[str, Any]:
+    def ask(self, question: str, top_k: int,
+            history: list[str] | None = None) -> dict[str, Any]:
         url = f"{self.base_url}/api/ask"
-        resp = self._request("POST", url, json={"question": question, "top_k": top_k})
+        body = {"question": question, "top_k": top_k, **({"history": history} if history else {})}
+        resp = self._request("POST", url, json=body)
         if resp.status_code != 200:
             raise SourceError(f"POST {url} returned {resp.status_code}: {resp.text[:200]}")
         body = _json(resp, url)
@@ -143,7 +149,10 @@ def run_eval(
     results = []
     for item in items:
         t0 = clock()
-        answer = source.ask(item.question, top_k)
+        if item.history:  # a conversation's follow-up, asked after its earlier turns
+            answer = source.ask(item.question, top_k, history=list(item.history))
+        else:
+            answer = source.ask(item.question, top_k)
         latency_ms = round((clock() - t0) * 1000.0, 3)  # µs resolution is plenty
         result = score_item(item, answer, latency_ms, source.document_text)
         logger.debug("%s rank=%s accurate=%s", item.id, result.evidence_rank, result.accurate)

@@ -46,6 +46,7 @@ from qa.compose import (
 )
 from qa.evidence import TermWeights, coverage, sentence_spans
 from qa.figures import extract_figures, table_row_figures
+from qa import conversation
 from qa import warm as warm_state
 from qa.units import COUNT_UNITS
 from qa.glossary import (
@@ -66,6 +67,7 @@ from qa.query import (
     analyse,
     explicit_years,
     is_number,
+    validate_question,
 )
 from qa.reports import Reports
 from qa.route import Route, Router
@@ -352,13 +354,25 @@ class Assistant:
         scores = self._scores(q, self.encode_query(q.text), terms, mask, guessed)
         return [h for h in top_hits(self.bundle, scores, top_k, "hybrid") if h.score > -np.inf]
 
+    def understand(self, question: str, history: object = None) -> str:
+        """The whole question `question` asks after the conversation's earlier turns
+        (`history`: questions, oldest first, or ``{"question", "understood"}``)."""
+        return conversation.understood(validate_question(question).strip(),
+                                       conversation.turns(history), self._place_spans)
+
+    def _place_spans(self, text: str) -> list[tuple[int, int]]:
+        route = self.router.route(text, explicit_years(text), None)
+        return [(m.start, m.end) for m in (*route.mentions, *route.missing)]
+
     def ask(self, question: str, top_k: int = 5, id: str | None = None,
-            docs: list[str] | None = None) -> Answer:
+            docs: list[str] | None = None, history: object = None) -> Answer:
         """Answer from the reports the question is about (its place and year; `docs`
-        limits the library), naming the report the answer comes from."""
+        limits the library), naming the report the answer comes from. With `history`
+        (the conversation's earlier questions) a follow-up ("那2023年呢？") is
+        answered as the whole question it stands for, shown in `understood`."""
         t0 = time.perf_counter()
         check_top_k(top_k, MAX_TOP_K)
-        q0 = analyse(question)
+        q0 = analyse(self.understand(question, history) if history else question)
         route = self.router.route(q0.text, explicit_years(q0.text), self.check_docs(docs))
         t_embed = time.perf_counter()
         if not route.groups:

@@ -18,12 +18,15 @@ def add_ask_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="answer a question (Chinese or English)")
     p.add_argument("question", nargs="?", help="the question")
     p.add_argument("--jsonl", metavar="FILE",
-                   help='answer {"id"?, "question"} per line from FILE (- = stdin)')
+                   help='answer {"id"?, "question", "docs"?, "history"?} per line from FILE (- = stdin)')
     p.add_argument("--json", action="store_true", help="print the answer JSON")
     p.add_argument("--top-k", type=int, default=5, help="citations to return (1-50)")
     p.add_argument("--index", default=str(default_index_dir()), help="index folder")
     p.add_argument("--doc", action="append", default=None, metavar="ID",
                    help="answer only from this document (repeatable; see `reportqa info`)")
+    p.add_argument("--history", action="append", default=None, metavar="QUESTION",
+                   help="an earlier question of the conversation (repeatable, oldest first): "
+                        "the question is read as its follow-up (\"那2023年呢？\")")
     p.add_argument("--model", default=None, help="embedding model (default: the index's)")
     p.set_defaults(func=run_ask)
 
@@ -58,6 +61,8 @@ def run_ask(args: argparse.Namespace) -> int:
 
         try:  # reject bad input before loading the model
             validate_question(args.question)
+            for earlier in args.history or ():
+                validate_question(earlier)
             _top_k(args.top_k)
         except ValueError as exc:
             print(f"reportqa: error: {exc}", file=sys.stderr)
@@ -73,7 +78,8 @@ def run_ask(args: argparse.Namespace) -> int:
     assistant = Assistant.load(index_dir=args.index, model=args.model)
     if args.question is not None:
         try:
-            answer = assistant.ask(args.question, top_k=args.top_k, docs=args.doc)
+            answer = assistant.ask(args.question, top_k=args.top_k, docs=args.doc,
+                                   history=args.history)
         except ValueError as exc:
             print(f"reportqa: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -89,7 +95,8 @@ def run_ask(args: argparse.Namespace) -> int:
             obj = _parse_line(n, line)
             ans = assistant.ask(obj["question"], top_k=args.top_k,
                                 id=None if obj.get("id") is None else str(obj["id"]),
-                                docs=obj.get("docs", args.doc))
+                                docs=obj.get("docs", args.doc),
+                                history=obj.get("history", args.history))
             print(json.dumps(ans.to_dict(), ensure_ascii=False), flush=True)
         except ValueError as exc:
             # One bad line must not lose the others: report it and go on.
@@ -106,6 +113,8 @@ def _top_k(k: int) -> None:
 
 
 def _print_human(d: dict[str, Any]) -> None:
+    if d.get("understood") and d["understood"] != d["question"]:
+        print(f"({d['understood']})")
     print(d["answer"])
     for f in d["figures"]:
         print(f"  • {f['text']}  [{f['label']}, {f['period']}, {f['kind']}]")

@@ -47,7 +47,8 @@ with the same 4xx responses as `/api/ask`.
 
 
 def _answer(assistant: AssistantDep, body: AskRequest) -> dict[str, Any]:
-    return assistant.ask(body.question, top_k=body.top_k, id=body.id, docs=body.docs).to_dict()
+    return assistant.ask(body.question, top_k=body.top_k, id=body.id, docs=body.docs,
+                         history=body.history_turns()).to_dict()
 
 
 @router.post("/ask", response_model=AnswerOut, response_model_exclude_none=True,

@@ -1,7 +1,9 @@
 """An OpenAI-compatible chat API: `POST /v1/chat/completions` and `GET /v1/models`.
 
 Apps that speak OpenAI's chat-completions protocol (its client libraries, chat front
-ends) can ask the library unmodified. The last user message is the question; the
+ends) can ask the library unmodified. The last user message is the question, read
+as a follow-up of the earlier user messages ("那2023年呢？" after a question about
+2022; `reportqa.understood` says how it was read); the
 reply's text is the answer with its sources cited inline (`[1]`, `[2]`) and listed
 after it, so the citations survive a client that shows only the text. The full
 answer JSON of `/api/ask` — figures, citations with offsets, reports — rides in the
@@ -112,10 +114,12 @@ def chat_completions(body: ChatRequest, assistant: AssistantDep,
     if body.model != MODEL_ID:
         raise ChatError(404, f"no model {body.model!r}: this service answers as {MODEL_ID!r} "
                              "(GET /v1/models)", code="model_not_found")
-    question = next((m.text() for m in reversed(body.messages) if m.role == "user"), "")
+    asked = [m.text() for m in body.messages if m.role == "user"]
+    question = asked[-1] if asked else ""
     try:
         validate_question(question)
-        d = assistant.ask(question, top_k=body.top_k, docs=body.docs).to_dict()
+        d = assistant.ask(question, top_k=body.top_k, docs=body.docs,
+                          history=earlier_questions(asked[:-1])).to_dict()
     except ValueError as exc:
         raise ChatError(400, f"the last user message is no question the service can read: "
                              f"{exc}", code="invalid_question") from exc
@@ -131,6 +135,18 @@ def chat_completions(body: ChatRequest, assistant: AssistantDep,
     return StreamingResponse(_chunks(reply, content, d, question),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+def earlier_questions(messages: list[str]) -> list[str]:
+    """The conversation's earlier user messages that are questions (a greeting or an
+    empty message carries nothing a follow-up could lean on)."""
+    out = []
+    for text in messages:
+        try:
+            out.append(validate_question(text))
+        except ValueError:
+            continue
+    return out
 
 
 def cited_text(d: dict[str, Any]) -> str:

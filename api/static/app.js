@@ -10,16 +10,22 @@ const WORDS = {
   zh: {
     figures: "数据", sources: "出处", abstained: "报告未说明", passage: "出处",
     kinds: { result: "完成", target: "目标", estimate: "预计" },
-    chars: "字符", unit: "单位", thinking: "正在查找…",
+    chars: "字符", unit: "单位", thinking: "正在查找…", understood: "理解为",
   },
   en: {
     figures: "Figures", sources: "Sources", abstained: "Not stated in the report", passage: "Source",
     kinds: { result: "result", target: "target", estimate: "estimate" },
-    chars: "chars", unit: "unit", thinking: "Looking it up…",
+    chars: "chars", unit: "unit", thinking: "Looking it up…", understood: "Read as",
   },
 };
 
 const KEY_STORE = "reportqa-api-key";
+
+// The conversation of this tab: earlier questions as the service understood them,
+// sent with each question so that a follow-up ("那2023年呢？") is read against them.
+// The service keeps nothing; "New conversation" starts over.
+const MAX_HISTORY = 20;
+let asked = [];
 
 /** A period label ("2022-actual", "2016-2020-actual") in the reader's words. */
 function periodText(w, label, info) {
@@ -131,7 +137,8 @@ async function ask(question, view) {
   let response;
   try {
     response = await fetch("/api/ask/stream", {
-      method: "POST", headers: headers(true), body: JSON.stringify({ question }),
+      method: "POST", headers: headers(true),
+      body: JSON.stringify(asked.length ? { question, history: asked } : { question }),
     });
   } catch (_) {
     throw new Error("Could not reach the server / 无法连接服务器");
@@ -168,6 +175,9 @@ class AnswerView {
       const badge = el("span", "badge");
       badge.append(el("span", "icon", "∅"), document.createTextNode(" " + this.words.abstained));
       this.bubble.append(badge);
+    }
+    if (a.understood && a.understood !== a.question) {
+      this.bubble.append(el("p", "understood", `${this.words.understood}: ${a.understood}`));
     }
     this.bubble.append(el("p", "answer", a.answer));
     this.figList = el("ul", "figures");
@@ -317,6 +327,10 @@ async function send(question) {
   const view = new AnswerView(theirs);
   try {
     await ask(question, view);
+    const a = view.data;
+    asked = [...asked, { question: a.question, understood: a.understood || a.question }]
+      .slice(-MAX_HISTORY);
+    $("restart").hidden = false;
   } catch (err) {
     if (!view.data) theirs.querySelector(".bubble").textContent = "";
     view.fail(err.message);
@@ -377,9 +391,20 @@ function showExamples() {
   }
 }
 
+/** Forgets the conversation: the next question is read on its own. */
+function restart() {
+  asked = [];
+  $("log").textContent = "";
+  $("intro").classList.remove("compact");
+  $("restart").hidden = true;
+  closePanel();
+  $("question").focus();
+}
+
 function setup() {
   apiKey(); // moves ?key=… into sessionStorage
   showLibrary();
+  $("restart").addEventListener("click", restart);
   const box = $("question");
   $("ask").addEventListener("submit", (e) => {
     e.preventDefault();

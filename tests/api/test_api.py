@@ -328,6 +328,18 @@ def test_the_document_filter_limits_the_library(client: TestClient) -> None:
     assert r.status_code == 422
 
 
+def test_a_follow_up_with_its_history_is_answered_as_the_whole_question(
+        client: TestClient) -> None:
+    first = ask(client, "中江县2023年粮食产量是多少？")
+    a = ask(client, "稻谷呢？", history=[{"question": first["question"],
+                                         "understood": first["understood"]}])
+    assert a["question"] == "稻谷呢？" and "稻谷" in a["understood"] and "中江" in a["understood"]
+    assert "22.5万吨" in [f["text"] for f in a["figures"]]
+    for bad in ("not a list", [{"understood": "x"}], [""], ["q"] * 0 + [3]):
+        r = client.post("/api/ask", json={"question": "那2023年呢？", "history": bad})
+        assert r.status_code == 422, bad
+
+
 @pytest.mark.parametrize("question", ["2022年进出口贸易额有多少，比上年增长了多少？",
                                       "How large was foreign trade in 2022 and how fast did it grow?",
                                       "去年社会消费品零售总额和增速分别是多少？"])

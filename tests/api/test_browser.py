@@ -222,3 +222,19 @@ def test_api_key_from_the_url_is_sent(browser: Any, assistant: Any) -> None:
         page.goto(f"{base}/")
         page.locator("#status", has_text="API key needed").wait_for()
         page.close()
+
+
+def test_a_follow_up_is_read_against_the_conversation_and_new_starts_over(
+        desktop: Page) -> None:
+    desktop.ask("中江县2023年粮食产量是多少？")
+    item = desktop.ask("稻谷呢？")
+    assert "稻谷" in item.locator(".understood").text_content()
+    assert "22.5万吨" in item.locator(".figures").text_content()
+    # "New conversation", keyboard only: the follow-up is then a question of its own.
+    desktop.page.focus("#restart")
+    desktop.page.keyboard.press("Enter")
+    assert desktop.page.locator(".msg").count() == 0
+    assert desktop.page.evaluate("document.activeElement.id") == "question"
+    item = desktop.ask("稻谷呢？")
+    assert item.locator(".understood").count() == 0
+    assert desktop.errors == [] and desktop.dialogs == []

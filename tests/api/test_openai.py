@@ -82,6 +82,17 @@ def test_the_last_user_message_is_the_question(client: openai.OpenAI) -> None:
     assert "2.4%" in reply.choices[0].message.content
 
 
+def test_a_follow_up_leans_on_the_earlier_user_messages(client: openai.OpenAI) -> None:
+    reply = client.chat.completions.create(model="reportqa", messages=[
+        {"role": "user", "content": "What was Wuhu's GDP in 2022?"},
+        {"role": "assistant", "content": "4502.13 billion… [1]"},
+        {"role": "user", "content": "And Wangjiang County?"},
+    ])
+    full = reply.model_extra["reportqa"]
+    assert "Wangjiang" in full["understood"] and "202.5" in reply.choices[0].message.content
+    assert full["question"] == "And Wangjiang County?"
+
+
 def test_no_report_is_no_citation(client: openai.OpenAI) -> None:
     reply = _ask(client, "2022年绵阳市地区生产总值是多少？")
     full = reply.model_extra["reportqa"]

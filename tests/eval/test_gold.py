@@ -77,3 +77,39 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
         load_gold([tmp_path / "missing.jsonl"])
     with pytest.raises(GoldError, match="no gold items"):
         load_gold([write(tmp_path / "empty.jsonl", [""])])
+
+
+CONVERSATION = {"id": "c1", "lang": "zh", "turns": [
+    {"question": "2022年芜湖市地区生产总值是多少？", "kind": "figure",
+     "evidence": ["生产总值4502.13亿元"], "answer": ["4502.13亿元"], "docs": ["wuhu-2022-bulletin"]},
+    {"question": "增长了多少？", "whole": "2022年芜湖市地区生产总值增长了多少？", "kind": "figure",
+     "evidence": ["比上年增长4.1%"], "answer": ["4.1%"]},
+    {"question": "望江呢？", "whole": "2022年望江县地区生产总值增长了多少？", "kind": "figure",
+     "evidence": ["同比增长0.6%"], "answer": ["0.6%"]},
+]}
+
+
+def test_a_conversation_is_its_first_turn_its_follow_ups_and_their_whole_forms(
+        tmp_path: Path) -> None:
+    from eval.metrics import gold_file
+
+    items = load_gold([write(tmp_path / "conv.jsonl", [json.dumps(CONVERSATION, ensure_ascii=False)])])
+    parts = [(i.id, gold_file(i), i.history) for i in items]
+    assert parts == [
+        ("c1/1", "conv#first", ()),
+        ("c1/2", "conv#followup", ("2022年芜湖市地区生产总值是多少？",)),
+        ("c1/2/whole", "conv#whole", ()),
+        ("c1/3", "conv#followup", ("2022年芜湖市地区生产总值是多少？", "增长了多少？")),
+        ("c1/3/whole", "conv#whole", ()),
+    ]
+    assert items[2].question == "2022年芜湖市地区生产总值增长了多少？"
+    assert all(i.lang == "zh" for i in items)
+
+
+@pytest.mark.parametrize("turns", [[], [CONVERSATION["turns"][0]],
+                                   [CONVERSATION["turns"][0], {**CONVERSATION["turns"][1],
+                                                               "whole": ""}]])
+def test_a_broken_conversation_names_its_line(tmp_path: Path, turns: list) -> None:
+    line = json.dumps({**CONVERSATION, "turns": turns}, ensure_ascii=False)
+    with pytest.raises(GoldError, match=r"conv\.jsonl:1"):
+        load_gold([write(tmp_path / "conv.jsonl", [line])])

@@ -175,3 +175,16 @@ def test_percentile() -> None:
     assert percentile([], 0.5) is None
     assert percentile([7.0], 0.95) == 7.0
     assert percentile([40.0, 10.0, 30.0, 20.0], 0.5) == 25.0
+
+
+def test_follow_ups_are_measured_against_the_same_questions_asked_whole() -> None:
+    from eval.metrics import conversation_metrics
+
+    by_file = {"conv#first": {"zh": {"n": 2, "strict_acc": 1.0}},
+               "conv#followup": {"zh": {"n": 4, "strict_acc": 0.5}, "all": {"n": 4, "strict_acc": 0.5}},
+               "conv#whole": {"zh": {"n": 4, "strict_acc": 0.8}, "all": {"n": 4, "strict_acc": 0.8}},
+               "other": {"zh": {"n": 1, "strict_acc": 0.0}}}
+    out = conversation_metrics(by_file)
+    assert list(out) == ["conv"]
+    assert out["conv"]["zh"]["ratio"] == pytest.approx(0.625)
+    assert out["conv"]["zh"]["followup_strict"] == 0.5 and out["conv"]["zh"]["whole_strict"] == 0.8

@@ -47,8 +47,12 @@ eval-gate:
 	$(BIN)/reportqa eval --gold $(GOLD) \
 	  --out test-output/eval $(shell cat eval/thresholds.txt 2>/dev/null)
 	$(BIN)/reportqa index corpus eval/heldout/reports2 --out $(HELDOUT_INDEX) --reuse data/index -q
-	$(BIN)/reportqa eval --gold eval/heldout/reports2-blind.jsonl eval/heldout/en-blind3.jsonl eval/heldout/reports-blind4.jsonl --index $(HELDOUT_INDEX) \
+	$(BIN)/reportqa eval --gold eval/heldout/reports2-blind.jsonl eval/heldout/en-blind3.jsonl eval/heldout/reports-blind4.jsonl \
+	  eval/heldout/conversations-blind.jsonl --index $(HELDOUT_INDEX) \
 	  --out test-output/eval-heldout $(shell cat eval/thresholds-heldout.txt 2>/dev/null)
+	$(BIN)/reportqa index corpus eval/heldout/reports2 eval/heldout/reports3 --out $(HELDOUT_INDEX)-61 --reuse $(HELDOUT_INDEX) -q
+	$(BIN)/reportqa eval --gold eval/heldout/reports3-blind.jsonl --index $(HELDOUT_INDEX)-61 \
+	  --out test-output/eval-reports3 $(shell cat eval/thresholds-reports3.txt 2>/dev/null)
 
 eval: setup
 	$(BIN)/reportqa eval --gold $(GOLD) --out out/eval

@@ -25,6 +25,7 @@ _CLOSERS = "”’」』》）)】]"
 _CJK_ENDS = "。！？；"
 _LATIN_ENDS = ".!?;"
 _CLAUSE_ENDS = "，,："
+_CJK = re.compile(r"[\u3400-\u9fff]")
 # A bracket or quote left open this long is a typo, not a quotation.
 _MAX_QUOTE_CHARS = 200
 
@@ -45,7 +46,8 @@ def sentence_spans(text: str, start: int, end: int, *, clauses: bool = False) ->
     """Consecutive spans covering ``text[start:end]``, cut after each sentence end.
 
     A sentence ends at ``。！？；`` (with any closing quote after it), at a Latin
-    ``.!?;`` followed by a space (so "3.5%" is never cut), and at a line end.
+    ``.!?;`` followed by a space (so "3.5%" is never cut), at a half-width ``;!?``
+    in Chinese text and a ``.`` between two Chinese characters, and at a line end.
     Nothing inside quotes or brackets is cut. With `clauses`, commas and
     colons count as ends too (the fallback for an over-long sentence).
     """
@@ -67,16 +69,24 @@ def sentence_spans(text: str, start: int, end: int, *, clauses: bool = False) ->
         elif ch == "\n":
             depth = 0
             cuts.append(i + 1)
-        elif depth == 0 and _ends_here(ch, nxt, ends):
+        elif depth == 0 and _ends_here(ch, nxt, ends, text[i - 1] if i > start else ""):
             cuts.append(i + 1)
     bounds = [start, *(c for c in cuts if start < c < end), end]
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
 
 
-def _ends_here(ch: str, nxt: str, ends: str) -> bool:
+def _ends_here(ch: str, nxt: str, ends: str, prev: str = "") -> bool:
     if ch in ends:
         return nxt not in _CLOSERS  # "。”" ends after the quote instead
-    return ch in _LATIN_ENDS and nxt.isspace()
+    if ch not in _LATIN_ENDS:
+        return False
+    if nxt.isspace():
+        return True
+    # Chinese written with half-width marks ("…高于全市0.8个百分点;规模工业增加值…"):
+    # ; ! ? end a sentence anywhere, a full stop between two Chinese characters.
+    if ch in ";!?":
+        return nxt not in _CLOSERS
+    return bool(_CJK.match(prev)) and bool(_CJK.match(nxt))
 
 
 def _units(text: str, start: int, end: int) -> list[Span]:

@@ -112,11 +112,15 @@ class Profile:
         return self.place.name if lang_ == "zh" else (self.place.en or self.place.name)
 
     def describe(self, lang_: str) -> str:
-        """"遂宁市2021年计划执行情况报告《…》" / "Suining City's 2021 plan report"."""
+        """"《…》" (its title) or "2021年计划执行情况报告", to follow the place's name /
+        "Suining City's 2021 plan report". A work report is named by the year it plans
+        for (2020年政府工作报告, given early in 2020 or late in 2019), the others by the
+        year they report on."""
         zh_kind, en_kind = lang.kind_names(self.kind)
-        year = self.result_year or self.written_year
+        year = (self.target_year if self.kind == "gwr" else None) or self.result_year \
+            or self.written_year
         if lang_ == "zh":
-            return f"《{self.title}》" if self.title else f"{self.place_name('zh')}{year or ''}{zh_kind}"
+            return f"《{self.title}》" if self.title else f"{f'{year}年' if year else ''}{zh_kind}"
         who = f"{self.place.en or self.place.name}'s " if self.place else "the "
         return f"{who}{year or ''} {en_kind}".replace("  ", " ")
 
@@ -239,13 +243,14 @@ def find_place(text: str, head: str) -> tuple[Place | None, str]:
     if named is not None:
         return named, "head"
     body = _mentions(text, {g.name for g in gaz})
-    refs = Counter({r: text.count(r) for r in lang.self_refs() if r in text})
-    if refs:
-        ref = refs.most_common(1)[0][0]
-        suffixes = {lv.suffix for lv in lang.levels() if ref in lv.self_refs}
-        shorts = {short_form(g.name): g for g in gaz if any(g.name.endswith(s) for s in suffixes)}
-        short_hits = _mentions(text, [s for s in shorts if len(s) >= 2])
-        for s, n in short_hits.items():
+    # Every self-reference the report uses (全市, and 全省 of its province's rankings):
+    # a short form at one of their levels that the body repeats names the place.
+    refs = {r for r in lang.self_refs() if r in text}
+    suffixes = {lv.suffix for lv in lang.levels() if refs & set(lv.self_refs)}
+    shorts = {short_form(g.name): g for g in gaz if any(g.name.endswith(s) for s in suffixes)}
+    short_hits = _mentions(text, [s for s in shorts if len(s) >= 2])
+    for s, n in short_hits.items():
+        if s != shorts[s].name:  # a name that is its own short form (范县) is counted once
             body[shorts[s].name] += n
     if not body:
         return None, "none"

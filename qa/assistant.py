@@ -53,6 +53,7 @@ from qa.glossary import (
     GENERIC_HEADS,
     Glossary,
     indicator_forms,
+    indicator_spellings,
     library_glossary,
     narrower_forms,
     override_path,
@@ -346,7 +347,7 @@ class Assistant:
         """Ranked passages (hybrid score), no answer; routed like `ask`."""
         q = analyse(query)
         check_top_k(top_k, MAX_TOP_K)
-        route = self.router.route(q.text, explicit_years(q.text), self.check_docs(docs))
+        route = self.router.route(q.text, _route_years(q), self.check_docs(docs))
         allowed = list(route.docs) or (docs or list(self.bundle.documents))
         q = self._framed(q.text, allowed)
         mask = self._mask(allowed)
@@ -373,7 +374,7 @@ class Assistant:
         t0 = time.perf_counter()
         check_top_k(top_k, MAX_TOP_K)
         q0 = analyse(self.understand(question, history) if history else question)
-        route = self.router.route(q0.text, explicit_years(q0.text), self.check_docs(docs))
+        route = self.router.route(q0.text, _route_years(q0), self.check_docs(docs))
         t_embed = time.perf_counter()
         if not route.groups:
             answer, t_retrieve = self.reports.library_abstention(q0, route), t_embed
@@ -403,7 +404,8 @@ class Assistant:
         prof = self.profiles.get(doc_id)
         if prof is None:
             return Frame.of(None, None, fallback=2000)
-        return Frame.of(prof.result_year, prof.target_year, fallback=prof.written_year)
+        return Frame.of(prof.result_year, prof.target_year, fallback=prof.written_year,
+                        written_year=prof.written_year)
 
     def _framed(self, text: str, docs: list[str]) -> Query:
         return analyse(text, self._frame(docs[0]) if docs else None)
@@ -436,8 +438,14 @@ class Assistant:
         """The best answer from `docs`: each set of reports with the same years is read
         against those years; the best-scoring answer wins, abstentions last."""
         by_frame: dict[Frame, list[str]] = {}
+        # The year a report was written in matters only to 今年 / "last year": without
+        # one, reports of the same years are read (and ranked) together.
+        relative = any(r.pattern.search(text) for r in lang_data.relative_years())
         for d in docs:
-            by_frame.setdefault(self._frame(d), []).append(d)
+            frame = self._frame(d)
+            if not relative:
+                frame = replace(frame, written=frame.target)
+            by_frame.setdefault(frame, []).append(d)
         best: tuple[float, Answer] | None = None
         for frame, ds in by_frame.items():
             q = analyse(text, frame)
@@ -495,6 +503,12 @@ class Assistant:
         corpus = self._corpus_of(scope) if scope else self._corpus_text
         if q.lang == "zh":
             toks = self.words.terms(text, corpus)
+            # A genre indicator the reports asked about never write as the question
+            # does is covered by the genre's spellings they use (地区生产总值 → 生产总值):
+            # looked for, and counted, in those.
+            for tok, others in self._indicator_spellings(toks, corpus).items():
+                alts[tok] = others
+                toks += list(others)
         else:
             groups = self._english_groups(text, corpus, scope)
             toks = []
@@ -543,6 +557,22 @@ class Assistant:
                 toks.append(default)
                 scale[default] = 1.0
         return toks, scale, alts, guessed
+
+    @staticmethod
+    def _indicator_spellings(toks: list[str], corpus: str) -> dict[str, tuple[str, ...]]:
+        spellings = indicator_spellings()
+        out: dict[str, tuple[str, ...]] = {}
+        for tok in toks:
+            # The reports write it so (a report that says both 重大项目 and 重点项目 means
+            # two things), or it is another spelling of a term before it. A Latin
+            # abbreviation (GDP) is always its Chinese forms too.
+            if (tok.lower() in corpus and not tok.isascii()) or any(tok in v for v in out.values()):
+                continue
+            others = tuple(f for f in spellings.get(tok.lower(), ())
+                           if f.lower() != tok.lower() and f.lower() in corpus)
+            if others:
+                out[tok] = others
+        return out
 
     def _english_groups(self, text: str, corpus: str, scope: tuple[str, ...] = ()
                         ) -> list[tuple[list[str], int, float]]:
@@ -814,10 +844,16 @@ class Assistant:
         named = {forms.get(t, t) for t in terms} | {c for f, c in forms.items() if f in said}
         # …and one whose modifier the question asks for ("rural" + "disposable income"
         # names 农村居民人均可支配收入) is not narrower than what it asks.
+        def modifier_asked(t: str, f: str) -> bool:
+            spellings = (t, *alts.get(t, ()))
+            for o in spellings:
+                f = f.replace(o, "|")
+            return any(len(o) >= 2 and o not in spellings and o in f for o in terms)
+
         narrower = {t: n for t in content
-                    if (n := tuple(f for f in narrower_forms(t) if forms[f] not in named
-                                   and not any(len(o) >= 2 and o != t and o in f.replace(t, "|")
-                                               for o in terms)))}
+                    if (n := tuple(f for f in dict.fromkeys(
+                        x for o in (t, *alts.get(t, ())) for x in narrower_forms(o))
+                        if forms[f] not in named and not modifier_asked(t, f)))}
         return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale, alts, asked,
                         narrower)
 
@@ -906,6 +942,9 @@ class Assistant:
         # (折合18083美元) beside it, whose clause names a narrower indicator that holds
         # the term asked.
         narrow = any(n in around for ns in ev.narrower.values() for n in ns)
+        # "GDP增长了多少": not 工业增加值占GDP比重37.3%, a share *of* the subject asked.
+        # It measures a part of the subject, like a narrower indicator.
+        narrow = narrow or (not q.asks_share and self._share_of_asked(around, ev))
         score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
                  + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column - 0.15 * narrow)
         return ScoredFigure(f, score, rel, period_ok, unit_ok, own, narrow)
@@ -932,6 +971,16 @@ class Assistant:
         around, _ = self._around[(p.id, f.start)]
         text = p.text[max(start, stop):lo] + " " + around
         return self._cover(ev, frozenset(self.segment(text)), text)
+
+    @staticmethod
+    def _share_of_asked(around: str, ev: Evidence) -> bool:
+        """Whether a figure's clause is a share whose whole is a subject asked (占GDP比重)."""
+        m = lang_data.pattern("share_of").search(around)
+        if m is None:
+            return False
+        whole = m.group(1).lower()
+        return any(t.lower() in whole for t in ev.content) or any(
+            a.lower() in whole for forms in ev.alts.values() for a in forms)
 
     def _is_share(self, p: Passage, f: Figure) -> bool:
         """A share or proportion: its kind says so, or its clause does (占比, 比重)."""
@@ -1104,6 +1153,31 @@ class Assistant:
             return not parts or not all(w in self._corpus_text for w in parts)
         return [t for t in content if absent(t)]
 
+    def _said_in_parts(self, term: str, sentence: str) -> bool:
+        """Whether a compound term is said in `sentence` with words between: it splits
+        into two or more of its dictionary words, each in the sentence, leaving out at
+        most one character (城乡居民 in 城乡常住居民, 财政总收入 in 全部财政收入)."""
+        text = sentence.lower()
+        parts = {w.lower() for w in self.segment.subwords(term)
+                 if w != term and len(w) >= 2 and w.lower() in text}
+        t = term.lower()
+        n = len(t)
+        # best[i]: (pieces, characters skipped) of the best split of t[:i]
+        best: list[tuple[int, int] | None] = [None] * (n + 1)
+        best[0] = (0, 0)
+        for i in range(n):
+            if best[i] is None:
+                continue
+            pieces, skipped = best[i]
+            steps = [(i + len(w), pieces + 1, skipped) for w in parts if t.startswith(w, i)]
+            steps.append((i + 1, pieces, skipped + 1))
+            for j, pc, sk in steps:
+                cur = best[j]
+                if sk <= 1 and (cur is None or (pc, -sk) > (cur[0], -cur[1])):
+                    best[j] = (pc, sk)
+        end = best[n]
+        return end is not None and end[0] >= 2
+
     def _names(self, q: Query, terms: list[str]) -> str:
         """Terms as the asker reads them: Chinese, or English where the glossary knows."""
         if q.lang == "zh":
@@ -1133,11 +1207,15 @@ class Assistant:
         missing = [t for t in self.absent_terms(content, whole=q.lang == "en", corpus=corpus)
                    if ev.scale.get(t, 1.0) >= 1.0
                    and all(self.absent_terms([f], whole=True, corpus=corpus) for f in ev.forms(t))]
-        if missing and best is not None and q.lang == "zh":  # unless said in other words
+        if missing and best is not None:  # unless said in other words
             s, e = best.span
             sentence = best.hit.passage.text[s:e]
             tokens = next(t for a, b, t in self._sentences[best.hit.passage.id] if (a, b) == best.span)
-            missing = [t for t in missing if not shares_characters(t, sentence, tokens)]
+            # 粮食产量 in 粮食总产量, 城乡居民 in 城乡常住居民: every word of the term in
+            # the sentence that answers; a short word's characters (成交额 ~ 交易金额).
+            missing = [t for t in missing if not self._said_in_parts(t, sentence)
+                       and not _mostly_said(t, sentence)
+                       and not (q.lang == "zh" and shares_characters(t, sentence, tokens))]
         if missing:
             return "absent " + self._names(q, missing)
         if best is None or best.coverage < self.settings.min_coverage[q.lang]:
@@ -1302,4 +1380,19 @@ def subject_terms(terms: list[str], units: AbstractSet[str] = frozenset()) -> li
     return [t for t in terms if t not in INTENT_TERMS and t not in units and not is_number(t)]
 
 
+def _route_years(q: Query) -> tuple[int, ...]:
+    """The years that choose the reports: the question's, and those of a report it
+    names ("2023年政府工作报告")."""
+    return tuple(sorted(set(explicit_years(q.text)) | set(q.report_years)))
 
+
+def _mostly_said(term: str, sentence: str, share: float = 0.75) -> bool:
+    """Whether a compound of four characters or more is plausibly the sentence's own
+    wording of it: most of its characters there, its first two and its last one too
+    (财政总收入 ~ 全部财政收入, 高技术产业增加值 ~ 高新技术产业增加值). A modifier in
+    front that the sentence lacks (人均地区生产总值 ~ 地区生产总值) makes another measure."""
+    chars = set(term)
+    if len(term) < 4 or not all("\u4e00" <= c <= "\u9fff" for c in chars):
+        return False
+    return (term[:2] in sentence and term[-1] in sentence
+            and sum(c in sentence for c in chars) >= share * len(chars))

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from index.segment import Segmenter
-from qa.glossary import Glossary
+from qa.glossary import Glossary, indicator_spellings
 from qa.query import is_number
 
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases_zh.tsv"
@@ -70,6 +70,9 @@ class QuestionWords:
         word = m.group()
         if self.in_report(word, corpus):
             return word
+        genre = indicator_spellings().get(word.lower())
+        if genre:  # GDP: the genre's indicator (its other spellings count as it too)
+            return genre[0]
         found, _ = self.glossary.match_spans(word)
         return " ".join(zh for zh, _ in found) or word
 

@@ -231,6 +231,24 @@ def _label_all(text: str, found: list[_Found], context_label: str) -> None:
             f.label = _borrowed_label(text, masked, found, i) or f.label or context_label
         if _NOTE_LABEL.fullmatch(f.label) and i and found[i - 1].label:
             f.label = found[i - 1].label  # the subject of the figure before the note
+    _label_target_asides(text, found)
+
+
+def _label_target_asides(text: str, found: list[_Found]) -> None:
+    """"社会消费品零售总额增长2.7%,…(预期目标为10.5%以上)": a target in brackets that
+    names nothing but the target is the target of its sentence's subject."""
+    for f in found:
+        aside = next((m for m in _ASIDE.finditer(text) if m.start() < f.start < m.end()), None)
+        if aside is None:
+            continue
+        lead = text[aside.start():f.start]
+        if not _TARGET_WORDS.search(lead) or re.sub(r"[(（\s为是:：的]", "",
+                                                     _TARGET_WORDS.sub("", lead)):
+            continue
+        lo = _last_delim(text, aside.start(), SENTENCE_DELIMS)
+        head = next((g for g in found if lo <= g.start < aside.start() and g.label), None)
+        if head is not None:
+            f.label = head.label
 
 
 def _mask(text: str) -> str:
@@ -321,10 +339,21 @@ def _counted_before(masked: str, found: list[_Found], i: int) -> str:
 def _apply_respectively(text: str, masked: str, found: list[_Found]) -> None:
     """"茶叶、花椒产量分别增长2.4%、20%" and "…4%，…6.3%，扣除…后分别增长1.2%和0.7%"."""
     done: set[int] = set()
-    for f in found:
+    for i, f in enumerate(found):
         lo = _last_delim(masked, f.start, CLAUSE_DELIMS)
         p = text.find("分别", lo, f.start)
-        if p < 0 or lo in done:
+        if lo in done:
+            continue
+        if p < 0:
+            # "城镇和农村常住居民人均可支配收入增长2%和6%": values joined as the subjects are
+            group = _joined_values(text, found, i)
+            if not group:
+                continue
+            p = f.start - len(f.lead)
+            done.add(lo)
+            labels = _respective_labels(text, masked, found, lo, p, len(group), verbs=True)
+            for g, label in zip(group, labels, strict=False):
+                g.label, g.label_from_text = label, True
             continue
         done.add(lo)
         # every figure after 分别 in the same clause is one of the respective values
@@ -336,13 +365,37 @@ def _apply_respectively(text: str, masked: str, found: list[_Found]) -> None:
             g.label, g.label_from_text = label, True
 
 
+def _joined_values(text: str, found: list[_Found], i: int) -> list[_Found]:
+    """The figures from `found[i]` on written as one list ("2%和6%", "3、5、8个"), or []."""
+    group = [found[i]]
+    for g in found[i + 1:]:
+        if text[group[-1].end:g.start].strip() not in ("和", "、", "及", "与"):
+            break
+        group.append(g)
+    return group if len(group) > 1 else []
+
+
 def _respective_labels(
-    text: str, masked: str, found: list[_Found], lo: int, p: int, n: int
+    text: str, masked: str, found: list[_Found], lo: int, p: int, n: int, verbs: bool = False
 ) -> list[str]:
-    items = [x for x in re.split(r"[、和及与]", clean_label(text[lo:p])) if x]
+    subject = clean_label(text[lo:p])
+    if verbs:  # the subject before a verb of growth ("…收入增长2%和6%")
+        subject = re.sub(r"(?:同比|比上年|分别)?(?:增长|下降|提高|增加|减少|达到|为|是)+$", "", subject)
+    items = [x for x in re.split(r"[、和及与]", subject) if x]
     if len(items) == n > 1:
         head = next((h for h in _HEADS if items[-1].endswith(h)), "")
-        return [x if not head or x.endswith(head) else x + head for x in items]
+        last = items[-1]
+        out = []
+        for x in items:
+            if x == last or (head and x.endswith(head)):
+                out.append(x)
+            elif len(x) <= 4 and len(last) > len(x) + 1:
+                out.append(x + last[len(x):])  # 城镇 + (农村)常住居民人均可支配收入
+            else:
+                out.append(x + head if head else x)
+        return out
+    if verbs:
+        return []
     sentence_lo = _last_delim(masked, lo, SENTENCE_DELIMS)
     earlier = [g for g in found if sentence_lo <= g.start < lo and g.label]
     return [g.label for g in earlier[-n:]] if len(earlier) >= n else []
@@ -369,6 +422,7 @@ def _label_en(gloss: Glossary, label: str) -> str:
 # 预期目标", "与预期目标持平") is a result: the target word there names no target period.
 VS_TARGET = lang.pattern("vs_target")
 _YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
+_ASIDE = re.compile(r"[(（][^()（）]{1,60}[)）]")
 
 
 def _period_for(text: str, f: _Found, period: str) -> str:
@@ -384,7 +438,15 @@ def _period_for(text: str, f: _Found, period: str) -> str:
     vs = [m.span() for m in VS_TARGET.finditer(text, lo, hi)]
     if own is not None and any(a <= f.start < b for a, b in vs):
         return periods.label(own.start, "target")  # "符合3%左右的预期目标": the target itself
-    sentence = VS_TARGET.sub("", _SPANS_RE.sub("", text[lo:hi]))
+    # "增长14.2%…(预期目标为10%以上)": an aside in brackets speaks of its own figures.
+    asides = [m.span() for m in _ASIDE.finditer(text, lo, hi)]
+    inside = next(((a, b) for a, b in asides if a <= f.start < b), None)
+    if inside is not None:
+        lo, hi = inside
+    sentence = text[lo:hi]
+    if inside is None:
+        sentence = _ASIDE.sub("", sentence)
+    sentence = VS_TARGET.sub("", _SPANS_RE.sub("", sentence))
     words = {m.group(0) for m in _TARGET_WORDS.finditer(sentence)}
     if not words:
         return period

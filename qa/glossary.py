@@ -340,6 +340,22 @@ def indicator_forms() -> dict[str, str]:
     return {e.zh: e.canon for e in genre_entries() if e.canon}
 
 
+@lru_cache(maxsize=1)
+def indicator_spellings() -> dict[str, tuple[str, ...]]:
+    """Every way the genre writes an indicator in Chinese text (its name and Chinese
+    aliases, GDP included), lower-cased → all of them."""
+    out: dict[str, tuple[str, ...]] = {}
+    lines = GENRE_TERMS_PATH.read_text(encoding="utf-8").splitlines()[1:]
+    for line in lines:
+        cols = line.split("\t")
+        if line.startswith("#") or len(cols) != 4:
+            continue  # genre_entries says what is wrong with such a line
+        forms = tuple(dict.fromkeys([cols[0].strip(), *(a for a in cols[2].split("|") if a)]))
+        for f in forms:
+            out.setdefault(f.lower(), forms)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def narrower_forms(term: str) -> tuple[str, ...]:
     """The genre's forms of *other* indicators that are `term` with a qualifier in

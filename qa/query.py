@@ -26,19 +26,29 @@ class Frame:
 
     result: int
     target: int
+    # The year it was written in, when that is one of its own years (a plan report
+    # given in December speaks of "this year"'s results); else its plan year.
+    written: int = 0
 
     @property
     def years(self) -> tuple[int, int]:
         return (self.result, self.target)
+
+    @property
+    def now(self) -> int:
+        """The year 今年 / "this year" means: the year the report was written in."""
+        return self.written or self.target
 
     def label(self, year: int, kind: str) -> str:
         return period_labels.label(year, kind)
 
     @classmethod
     def of(cls, result_year: int | None, target_year: int | None,
-           fallback: int | None = None) -> Frame:
+           fallback: int | None = None, written_year: int | None = None) -> Frame:
         result = result_year or (target_year - 1 if target_year else fallback or 2000)
-        return cls(result, target_year or result + 1)
+        target = target_year or result + 1
+        # A written year outside the report's own years is a page's date, not the report's.
+        return cls(result, target, written_year if written_year in (result, target) else target)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
@@ -59,8 +69,16 @@ def is_number(token: str) -> bool:
 def relative_years(q: str, frame: Frame) -> set[int]:
     """The years a question names relative to the report (`reportqa/lang/relative_years.tsv`):
     去年 is its result year, 今年 the year it plans for; "比去年增长" is a growth rate."""
-    base = {"result": frame.result, "target": frame.target}
+    base = {"result": frame.result, "target": frame.target, "written": frame.now}
     return {base[r.base] + r.offset for r in lang_data.relative_years() if r.pattern.search(q)}
+
+
+def _names_plan_year(q: str, frame: Frame) -> bool:
+    """明年, 新的一年 — or 今年 in a report written in the year it plans for."""
+    m = _NEXT_YEAR_ZH.search(q)
+    return m is not None and (m.group(0) != "今年" or frame.now == frame.target)
+
+
 _ENTITY_ZH = re.compile(r"哪|什么|谁|何处|名称|怎样|如何|怎么|是否|啥")
 _ENTITY_EN = re.compile(r"\b(which|who|whom|where|when|name|names|what kind|what type|what does|"
                         r"what do|in what way|called|named|title|status|honou?r|recognition|award|"
@@ -80,54 +98,14 @@ _COMPARE_EN = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|both|resp
                          r"\b(which|who)\b.*\b(more|less|fewer|most|least)\b|\bbetween\b.+\band\b",
                          re.I)
 
-# English words that carry no subject: question words, auxiliaries, and words
-# for what kind of figure is wanted (their Chinese side is in INTENT_TERMS).
-EN_STOPWORDS = frozenset(
-    "a an the of in on at to for from by with about as and or but is are was were be been being "
-    "do does did done has have had will would shall should can could may might must what which "
-    "who whom whose when where why how many much this that these those there their its it his her "
-    "they them we our you your i me my district county city province prefecture banner report year "
-    "number total amount figure rate level value growth grow grew increase increased rise rose "
-    "target targeted goal plan planned expected aim set new newly added add reach reached achieve "
-    "achieved actual actually compare compared than more less over under per cent percent percentage "
-    "during within whole entire give tell state stated say said according than both each all any "
-    "some make made get got up out off into also still only just so such then last next "
-    "last year's this year's area areas kind type main key major "
-    # Added with the glossary's coverage pass. Unmatched words are compared
-    # singularised ("measures" -> "measure"): the singular form is what counts.
-    # Generic verbs with no subject:
-    "happen happened happens become became becomes take took taken receive received receiving "
-    "provide provided providing give given include included includes including cover covered "
-    "prepare prepared incur incurred visit visited meet turn turned see seen go went come came "
-    "show showed shown list listed mention mentioned describe explain look offer put run "
-    "carried conducted implement implemented implementation implementing undertaken collected "
-    "sold passed earn earned featuring based brought back move moved onto role member "
-    # what is asked for, not what it is about:
-    "name date time period status unit item measure change changed information data statistic "
-    "venue place location table column part sector way long big intensity "
-    # numbers, order and frequency:
-    "one two three four five six seven eight nine ten eleven twelve hundred thousand million "
-    "billion first second third fourth fifth batch annual annually yearly daily overall combined "
-    "together altogether separately respective respectively approximately roughly around nearly "
-    "almost least most above below beyond exceed exceeded between "
-    # the rest of a question's grammar:
-    "among amongst along instead alone end beginning since before after through via like other "
-    "another every same different whether if not no yes regarding concerning related current "
-    "currently now today recent recently previous prior future upcoming people person persons "
-    "patient specific specifically exact exactly outside".split()
-)
+# English words that carry no subject (question words, auxiliaries, what kind of
+# figure is wanted): reportqa/lang/en_stopwords.txt.
+EN_STOPWORDS = lang_data.word_list("en_stopwords.txt")
 
 # Words that say what kind of answer is wanted (a target, a result, a growth
-# rate), not what it is about. They steer retrieval and periods, but a passage
-# is not required to contain them.
-INTENT_TERMS = frozenset(
-    "目标 预期 预期目标 计划 力争 实际 完成 完成情况 分别 增长 增速 增幅 下降 达到 实现 新增 多少 "
-    "哪些 哪家 哪个 哪 情况 要求 怎样 主要 重点 共 总共 一共 "
-    "累计 年度 全年 提高 提升 规模 数量 相比 比较 对比 更快 更 快 哪个 较 达 约 人 亿元 万元 元 "
-    "个 家 项 列举 列出 说明 介绍 包括 包含 主要有 有哪些 是什么 具体 请 一下 个数 总量 数目 "
-    "快速 截至 例子 举例 上升 增加 同比 环比 预计 拟 安排 打算 准备 数 总数 人数 称号 名称 名字 荣誉 "
-    "级别 多长 多大 多高 多远 多久 多快".split()
-) | {f"{a}{b}" for a in "几哪两多" for b in "个家项所座条名人次年种类批处件位户"}
+# rate), not what it is about: reportqa/lang/intent_terms_zh.txt. They steer
+# retrieval and periods, but a passage is not required to contain them.
+INTENT_TERMS = lang_data.word_list("intent_terms_zh.txt")
 
 
 @dataclass(frozen=True)
@@ -151,6 +129,7 @@ class Query:
     asks_stock: bool = False  # "累计有多少家": a total to date, not the year's additions
     places: tuple[str, ...] = ()  # kept for callers; places are read by qa.route
     frame: Frame | None = None  # the years it was read against
+    report_years: tuple[int, ...] = ()  # years of the report it names ("2023年政府工作报告")
 
 
 def validate_question(question: object) -> str:
@@ -310,7 +289,7 @@ def question_period(q: str, lang: str, years: tuple[int, ...], frame: Frame) -> 
     res, tgt = frame.result, frame.target
     if lang == "zh" and said and set(said) == {"预计"} and tgt not in years:
         return frame.label(res, "estimate")  # "2023年预计GDP是多少": the year's estimate
-    if tgt in years or (lang == "zh" and _NEXT_YEAR_ZH.search(q)):
+    if tgt in years or (lang == "zh" and _names_plan_year(q, frame)):
         # "What was the investment in 2023?" asks for a result, like 2023年实际….
         asks_result = _ACTUAL.search(q) or (lang == "en" and _PAST_EN.search(q))
         if asks_result and not target and res not in years:
@@ -353,11 +332,27 @@ def explicit_years(q: str) -> tuple[int, ...]:
     return tuple(sorted({int(y) for y in _YEAR.findall(q)}))
 
 
+def without_report_name(q: str, lang: str) -> tuple[str, tuple[int, ...]]:
+    """`q` without the words that name the report it asks about ("河南省2023年政府工作报告
+    中，…", "the 2023 work report says …"), and the years those words give the report."""
+    pat = lang_data.pattern("document_ref" if lang == "zh" else "document_ref_en")
+    found = [m for m in pat.finditer(q) if m.group(0).strip()]
+    if not found:
+        return q, ()
+    years = tuple(sorted({int(y) for m in found for y in _YEAR.findall(m.group(0))}))
+    rest = re.sub(r"[(（]\s*[)）]", "", pat.sub(" " if lang == "en" else "", q))
+    rest = re.sub(r"^[\s,，:：]+", "", re.sub(r"\s{2,}", " ", rest)).strip()
+    if len(re.sub(r"[\W\d_]", "", rest)) < 2:  # nothing left to ask: keep the words
+        return q, ()
+    return rest, years
+
+
 def analyse(question: str, frame: Frame | None = None) -> Query:
     """What `question` asks, read against the years of `frame` (a report's; without
     one, the question's own latest year is taken for the result year)."""
     q = simplified(without_markup(validate_question(question)))
     lang = detect_lang(q)
+    q, named_report = without_report_name(q, lang)
     if frame is None:
         named = explicit_years(q)
         frame = Frame.of(max(named) if named else None, None, fallback=2000)
@@ -406,4 +401,4 @@ def analyse(question: str, frame: Frame | None = None) -> Query:
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
                  wants_number or compare, maybe, compare, explicit,
                  unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang),
-                 asks_stock(q), (), frame)
+                 asks_stock(q), (), frame, named_report)

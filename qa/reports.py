@@ -79,7 +79,7 @@ class Reports:
         if prof is not None and prof.title:
             return prof.title
         if prof is not None:
-            return prof.describe("zh")
+            return (prof.place.name if prof.place else "") + prof.describe("zh")
         return self.documents[doc_id].title
 
     def across_places(self, q: Query, route: Route, answers: list[Answer]) -> Answer:

@@ -111,7 +111,7 @@ def period_words() -> dict[str, re.Pattern[str]]:
 @dataclass(frozen=True)
 class RelativeYear:
     pattern: re.Pattern[str]
-    base: str  # result | target
+    base: str  # written | result | target
     offset: int
 
 
@@ -143,6 +143,13 @@ def entity_suffixes() -> tuple[str, ...]:
     lines = (HERE / "entity_suffixes.txt").read_text(encoding="utf-8").splitlines()
     return tuple(sorted((ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")),
                         key=len, reverse=True))
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """The words of a word-list file here (separated by spaces; `#` lines are comments)."""
+    lines = (HERE / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w for ln in lines if not ln.lstrip().startswith("#") for w in ln.split())
 
 
 @cache

@@ -62,7 +62,7 @@ def test_stream_figures_point_at_citations_already_sent(client: TestClient) -> N
 def test_a_refusal_inside_the_stream_is_an_error_event(assistant) -> None:  # noqa: ANN001
     class Refuses:
         def ask(self, question: str, top_k: int = 5, id: str | None = None,
-                docs: list[str] | None = None) -> None:
+                docs: list[str] | None = None, history: object = None) -> None:
             raise ValueError(f"cannot answer {question!r}")
 
     app = create_app(settings(), loader=lambda: assistant)

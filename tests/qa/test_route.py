@@ -74,3 +74,28 @@ def test_words_that_are_no_place_stay_unrouted(router: Router) -> None:
     for q in ("城区道路整治了多少公里？", "重庆文理学院新增了几个硕士点？"):
         route = router.route(q)
         assert not route.missing and len(route.docs) == 26
+
+
+# ---------------------------------------------------------------- the report named
+
+@pytest.mark.parametrize(("question", "figure"), [
+    # The year names the report, not the period: last year's result is asked.
+    ("邢台市2024年政府工作报告说去年规上工业增加值增长多少？", "3.4%"),
+    ("遂宁市2021年计划报告提到的社会消费品零售总额是多少?", "548.7亿元"),
+    ("According to Xingtai's 2024 government work report, how fast did fixed-asset investment grow?",
+     "3.0%"),
+])
+def test_a_question_that_names_its_report_by_year_is_answered_from_it(
+        bare_library, question: str, figure: str) -> None:  # noqa: ANN001
+    a = bare_library.ask(question)
+    assert not a.abstained, a.answer
+    assert figure in [f.text for f in a.figures]
+
+
+def test_this_year_is_the_year_a_report_was_written_in(bare_library) -> None:  # noqa: ANN001
+    """Lüshunkou's report was given in December 2022: its 今年 is 2022, whose results it
+    gives; Hefei's in January 2024: its 今年 is the year it plans for."""
+    a = bare_library.ask("旅顺口区今年固定资产投资是多少？")
+    assert [f.text for f in a.figures][:1] == ["51.7亿元"] and a.figures[0].period == "2022-actual"
+    a = bare_library.ask("合肥市去年规上工业增加值增长多少？")
+    assert a.figures and a.figures[0].period == "2023-actual"

@@ -121,7 +121,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         # OSError: the in-process assistant could not find or read its index.
         return _error(str(exc))
     try:
-        results, metrics = run_eval(items, source, top_k=args.top_k)
+        results, metrics = run_eval(items, source, top_k=args.top_k, progress=True)
     except SourceError as exc:
         return _error(str(exc))
     finally:

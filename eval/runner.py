@@ -17,6 +17,7 @@ import httpx
 
 from eval.gold import GoldItem
 from eval.metrics import ItemResult, aggregate, score_item
+from reportqa.progress import each
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ def run_eval(
     source: AnswerSource,
     top_k: int = 5,
     clock: Callable[[], float] = time.perf_counter,
+    progress: bool = False,
 ) -> tuple[list[ItemResult], dict[str, Any]]:
     """Ask every gold question, score the answers, and aggregate the metrics.
 
@@ -147,7 +149,7 @@ def run_eval(
     if not items:
         raise ValueError("no gold items to evaluate")
     results = []
-    for item in items:
+    for item in each(items, len(items), "evaluating", "question", wanted=progress):
         t0 = clock()
         if item.history:  # a conversation's follow-up, asked after its earlier turns
             answer = source.ask(item.question, top_k, history=list(item.history))

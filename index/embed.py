@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from reportqa.paths import model_label, resolve_model
+from reportqa.progress import enabled as progress_enabled
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,8 @@ class Embedder:
             # Passages in batches of 8 (of similar length): 8.4 s for the library's
             # 327 on 2 cores against 9.3 s in 16s and 10.6 s in 32s (smaller batches
             # stay in cache); concurrent queries come as one batch (32).
-            return self._onnx.encode([prompt + t for t in texts], batch_size=batch_size)
+            return self._onnx.encode([prompt + t for t in texts], batch_size=batch_size,
+                                     progress=progress)
         if self._model is None:
             raise RuntimeError("Embedder.warm_up() must be called before encoding")
         import torch
@@ -159,6 +161,6 @@ class Embedder:
             vecs = self.model.encode(
                 list(texts), prompt_name=self._prompt(kind), batch_size=batch_size,
                 normalize_embeddings=True, convert_to_numpy=True,
-                show_progress_bar=progress,
+                show_progress_bar=progress_enabled(progress),
             )
         return np.ascontiguousarray(vecs, dtype=np.float32)

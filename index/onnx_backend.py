@@ -170,18 +170,24 @@ class OnnxEncoder:
             folder / "config_sentence_transformers.json").get("prompts") or {}
         self.dim = int(self.encode(["x"])[0].shape[0])
 
-    def encode(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
-        """(n, dim) float32; batches of similar length, so padding costs little."""
+    def encode(self, texts: Sequence[str], batch_size: int = 16,
+               progress: bool = False) -> np.ndarray:
+        """(n, dim) float32; batches of similar length, so padding costs little.
+        `progress`: a bar on a terminal (reportqa.progress)."""
+        from reportqa.progress import bar
+
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[np.ndarray | None] = [None] * len(texts)
-        for s in range(0, len(order), batch_size):
-            rows = order[s : s + batch_size]
-            enc = self.tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            vecs = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            for i, v in zip(rows, vecs):
-                out[i] = v
+        with bar(len(texts), "embedding", "passage", wanted=progress) as shown:
+            for s in range(0, len(order), batch_size):
+                rows = order[s : s + batch_size]
+                enc = self.tokenizer.encode_batch([texts[i] for i in rows])
+                ids = np.array([e.ids for e in enc], dtype=np.int64)
+                mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+                vecs = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+                for i, v in zip(rows, vecs):
+                    out[i] = v
+                shown.update(len(rows))
         if not texts:
             return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
         return np.ascontiguousarray(np.vstack(out), dtype=np.float32)

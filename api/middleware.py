@@ -13,21 +13,32 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """`max_bytes` for every request but the uploads (`upload_path` by POST), which get
+    `upload_bytes`."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_path: str = "",
+                 upload_bytes: int = 0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_path = upload_path
+        self.upload_bytes = upload_bytes
 
-    def _message(self, size: int | None) -> str:
+    @staticmethod
+    def _message(size: int | None, limit: int) -> str:
         got = f"{size} bytes" if size is not None else "more"
-        return f"request body too large: {got}; the limit is {self.max_bytes} bytes"
+        return f"request body too large: {got}; the limit is {limit} bytes"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = bool(self.upload_path) and scope["method"] == "POST" and \
+            scope["path"].rstrip("/") == self.upload_path
+        limit = self.upload_bytes if upload else self.max_bytes
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            response = JSONResponse({"detail": self._message(int(declared))}, status_code=413)
+        if declared.isdigit() and int(declared) > limit:
+            response = JSONResponse({"detail": self._message(int(declared), limit)},
+                                    status_code=413)
             await response(scope, receive, send)
             return
         received = 0
@@ -37,10 +48,10 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # Raised inside the route's body read, so FastAPI's exception
                     # handling turns it into the 413 response.
-                    raise HTTPException(413, detail=self._message(None))
+                    raise HTTPException(413, detail=self._message(None, limit))
             return message
 
         await self.app(scope, counted, send)

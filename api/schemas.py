@@ -246,6 +246,33 @@ class DocumentOut(_Out):
     id: str
     title: str
     text: str = Field(description="the full text; citation and figure offsets index it")
+    profile: dict[str, Any] | None = Field(
+        default=None, description="what was read from the report at index time: place, kind, "
+                                  "years, periods, and where each was read (`reportqa info`)")
+
+
+class LibraryChange(_Out):
+    kind: Literal["add", "delete"]
+    id: str
+
+
+class LibraryStatus(_Out):
+    state: Literal["idle", "building", "failed"] = Field(
+        description="idle: the served index has every accepted change; building: a new index "
+                    "is being built (questions are answered from the old one); failed: the "
+                    "last build failed (see last.error) and the old index still serves")
+    queued: list[LibraryChange] = Field(description="accepted changes waiting for a build")
+    building: list[LibraryChange] = Field(description="changes the running build applies")
+    documents: int = Field(description="documents of the index being served")
+    last: dict[str, Any] | None = Field(default=None, description="the last build: ok, finished "
+                                        "(epoch seconds), seconds, documents, applied or error")
+
+
+class LibraryAccepted(_Out):
+    id: str = Field(description="the document's id (from its file name)")
+    title: str = ""
+    profile: dict[str, Any] | None = None
+    status: LibraryStatus
 
 
 class HealthOut(_Out):

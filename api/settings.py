@@ -36,6 +36,11 @@ class ServeSettings(BaseSettings):
         default=None, description="when set, every /api/ route but health needs X-API-Key")
     max_body_bytes: int = Field(default=16 * 1024, ge=256,
                                 description="request bodies above this get 413")
+    max_upload_bytes: int = Field(default=32 * 1024 * 1024, ge=1024,
+                                  description="a document uploaded to POST /api/documents "
+                                              "above this gets 413")
+    library: str | None = Field(default=None, description="folder of uploaded documents; "
+                                "default: 'library' beside the index folder")
     batch_embed: bool = Field(
         default=True, description="coalesce concurrent query embeddings into one model call")
     # One torch thread: the model runs on one worker thread (see api.batching) and the

@@ -306,6 +306,14 @@ class Assistant:
                                           "pos_tags": segmenter.tags()})
         return assistant, saved is None
 
+    @classmethod
+    def over(cls, index_dir: str | Path, embedder: Embedder, overrides: bool | None = None,
+             settings: Settings | None = None) -> Assistant:
+        """An assistant over the index at `index_dir` whose queries `embedder` — loaded
+        already, the service's — encodes: a rebuilt library without a second model."""
+        path = Path(index_dir)
+        return cls._warmed(path, load_index(path), embedder, overrides, settings)[0]
+
     def with_embedder(self, embedder: Embedder) -> Assistant:
         """The same assistant (index, precomputed passages, glossary, term base) whose
         queries another embedder encodes (the service's batching one): nothing is

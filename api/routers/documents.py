@@ -36,4 +36,5 @@ async def get_document(doc_id: str, assistant: AssistantDep) -> DocumentOut:
         known = ", ".join(sorted(assistant.documents)) or "none"
         raise HTTPException(status.HTTP_404_NOT_FOUND,
                             detail=f"no document {doc_id!r}; known: {known}")
-    return DocumentOut(id=doc.id, title=doc.title, text=doc.text)
+    return DocumentOut(id=doc.id, title=doc.title, text=doc.text,
+                       profile=doc.profile.to_dict() if doc.profile else None)

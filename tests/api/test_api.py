@@ -133,7 +133,8 @@ def test_documents_list_and_text(client: TestClient) -> None:
     ids = [d["id"] for d in docs]  # the library: the Yongchuan report and 25 others
     assert "yongchuan-2022-2023" in ids and "suining-2021-plan" in ids and len(ids) == 26
     d = client.get("/api/documents/yongchuan-2022-2023").json()
-    assert set(d) == {"id", "title", "text"}
+    assert set(d) == {"id", "title", "text", "profile"}
+    assert d["profile"]["place"]["name"] == "永川区" and d["profile"]["kind"] == "plan"
     listed = next(x for x in docs if x["id"] == "yongchuan-2022-2023")
     assert d["title"] == listed["title"] and len(d["text"]) == listed["chars"]
     assert "永川" in d["title"]

@@ -219,7 +219,7 @@ def test_iter_corpus_files_expands_sorted_supported(tmp_path: Path) -> None:
 
 def test_iter_corpus_files_refuses(tmp_path: Path) -> None:
     (tmp_path / "only.csv").write_bytes(b"x")
-    with pytest.raises(CorpusError, match=tmp_path.name + ".*no .txt/.md/.docx/.pdf files"):
+    with pytest.raises(CorpusError, match=tmp_path.name + ".*no .txt/.md/.docx/.pdf/.html/.htm/.xlsx files"):
         iter_corpus_files([tmp_path])
     with pytest.raises(CorpusError, match="missing"):
         iter_corpus_files([tmp_path / "missing"])
@@ -242,3 +242,44 @@ def test_load_corpus_refuses_duplicate_ids(tmp_path: Path) -> None:
     write(tmp_path / "same.md", SNIPPET.encode())
     with pytest.raises(CorpusError, match="already used"):
         load_corpus([tmp_path])
+
+
+def _page(report: Path, charset: str) -> bytes:
+    lines = [ln.strip() for ln in report.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    body = "".join(f"<p>{ln}</p>" for ln in lines[1:])
+    html = (f'<html><head><meta charset="{charset}"><title>{lines[0]}</title>'
+            "<style>p{margin:0}</style></head><body><nav>首页 &gt; 统计数据</nav>"
+            f"<h1>{lines[0]}</h1>{body}<table><tr><th>指标</th><th>数值</th></tr>"
+            "<tr><td>生产总值（亿元）</td><td>4502.13</td></tr></table>"
+            "<footer>主办单位</footer></body></html>")
+    return html.encode(charset)
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "gbk"])
+def test_an_html_page_reads_as_its_text(tmp_path: Path, charset: str) -> None:
+    """A real report as a web page: the text, a line per paragraph, the table's cells as
+    a .docx table's, the page's navigation, style and footer gone; the declared charset."""
+    report = REPORT.parent / "reports" / "wuhu-2022-bulletin.txt"
+    path = write(tmp_path / "wuhu-page.html", _page(report, charset))
+    (doc, passages), = load_corpus([path])
+    assert doc.title == "2022年芜湖市国民经济和社会发展统计公报"
+    assert "全年全市实现生产总值4502.13亿元" in doc.text
+    assert "\t生产总值（亿元）\n\t4502.13" in doc.text
+    assert not any(w in doc.text for w in ("首页", "主办单位", "margin"))
+    assert doc.profile is not None and doc.profile.place.name == "芜湖市"
+
+
+def test_a_workbook_reads_as_tables(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "主要指标"
+    sheet.append(["指标", "2022年", None, "增长%"])
+    sheet.append(["粮食产量（万吨）", 47.6, None, 1.2])
+    sheet.append([None, None, None, None])
+    book.save(tmp_path / "table.xlsx")
+    doc = load_document(tmp_path / "table.xlsx")
+    assert doc.text.startswith("主要指标\n\n\t指标\n\t2022年\n\t增长%\n\n\t粮食产量（万吨）\n\t47.6\n\t1.2")
+    with pytest.raises(CorpusError, match="not a readable .xlsx"):
+        load_document(write(tmp_path / "bad.xlsx", b"PK not really"))

@@ -12,11 +12,19 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from api.schemas import AnswerEvent, CitationEvent, DoneEvent, ErrorOut, FigureEvent
+from api.schemas import (
+    AnswerEvent,
+    CitationEvent,
+    DoneEvent,
+    ErrorOut,
+    FigureEvent,
+    QuestionEvent,
+)
 
 STREAM_PATH = "/api/ask/stream"
 EVENTS: dict[str, type[BaseModel]] = {
-    "answer": AnswerEvent, "citation": CitationEvent, "figure": FigureEvent,
+    "question": QuestionEvent, "answer": AnswerEvent, "citation": CitationEvent,
+    "figure": FigureEvent,
     "done": DoneEvent, "error": ErrorOut,
 }
 _REF = "#/components/schemas/{model}"

@@ -120,6 +120,13 @@ class FigureOut(_Out):
     text_en: str = Field(description="the figure rendered for English readers")
 
 
+class TableCellOut(_Out):
+    header: str = Field(description="the column header the cell sits under")
+    text: str
+    start: int
+    end: int
+
+
 class CitationOut(_Out):
     """A supporting passage: ``document.text[start:end] == text``."""
 
@@ -135,6 +142,11 @@ class CitationOut(_Out):
     period: Period = Field(description="the period the passage speaks of")
     period_info: PeriodInfo | None = Field(default=None, description="`period` as data")
     doc_title: str = Field(default="", description="the document's title")
+    supports: bool = Field(default=True, description="the answer rests on it (its sentence "
+                           "quoted, a figure in it); false: another passage on the topic")
+    cells: list[TableCellOut] = Field(default_factory=list, description="a table row's cells "
+                                      "under their column headers (offsets in the document)")
+    table: str = Field(default="", description="a table row's table title")
 
 
 class Timing(_Out):
@@ -171,6 +183,14 @@ class AnswerEvent(_AnswerHead):
 
     citations: int = Field(description="how many `citation` events follow")
     figures: int = Field(description="how many `figure` events follow the citations")
+
+
+class QuestionEvent(_Out):
+    """`event: question` of the stream, sent before the answer is looked for."""
+
+    question: str = Field(description="the question as asked")
+    understood: str = Field(description="the question as read: a follow-up with `history` "
+                                        "as the whole question it stands for")
 
 
 class CitationEvent(_Out):

@@ -1303,10 +1303,13 @@ class Assistant:
                 log.error("passage %s differs from its document slice: not cited", p.id)
                 continue
             span = quote.get(p.id) or best_span.get(p.id, (0.0, (0, len(p.text))))[1]
+            cells = [{"header": c.header, "text": c.text, "start": c.start, "end": c.end}
+                     for c in (p.cells or ())] if p.kind == "table_row" else []
             out.append(Citation(
                 doc_id=p.doc_id, section=p.section, text=p.text, start=p.start, end=p.end,
                 quote_start=span[0], quote_end=span[1], score=round(h.score, 4), passage_id=p.id,
-                period=p.period,
+                period=p.period, supports=p.id in quote, cells=cells,
+                table=table_title(p) if cells else "",
             ))
         return out
 

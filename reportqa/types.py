@@ -160,6 +160,13 @@ class Citation:
     passage_id: str = ""
     period: str = ""
     doc_title: str = ""  # the report's title (or its place and year when it has none)
+    # Whether the answer rests on it (its sentence quoted, or a figure in it), or it is
+    # one more passage the retrieval found on the topic.
+    supports: bool = True
+    # A table row's cells under their column headers ({header, text, start, end};
+    # offsets in the document, like the citation's), and its table's title.
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    table: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -25,6 +25,7 @@ from api.schemas import (
     DoneEvent,
     ErrorOut,
     FigureEvent,
+    QuestionEvent,
 )
 
 router = APIRouter(prefix="/api", tags=["ask"], dependencies=[ApiKey], route_class=UTF8JSONRoute)
@@ -32,6 +33,8 @@ router = APIRouter(prefix="/api", tags=["ask"], dependencies=[ApiKey], route_cla
 
 STREAM_DOC = """Server-Sent Events, in this order:
 
+* `event: question` — at once, before the answer is looked for: `{question,
+  understood}`, the question as it is read (a follow-up: the whole question);
 * `event: answer` — the answer without figures and citations, with their counts
   (`AnswerEvent`);
 * one `event: citation` per citation, `{index, citation}` (`CitationEvent`);
@@ -63,6 +66,13 @@ def ask(body: AskRequest, assistant: AssistantDep) -> dict[str, Any]:
 @router.post("/ask/stream", response_class=EventSourceResponse, description=STREAM_DOC,
              responses=ERROR_RESPONSES, summary="Answer a question as Server-Sent Events")
 def ask_stream(body: AskRequest, assistant: AssistantDep) -> Iterator[ServerSentEvent]:
+    try:
+        read = assistant.understand(body.question, body.history_turns())
+    except ValueError as exc:
+        yield ServerSentEvent(event="error", data=ErrorOut(detail=str(exc)))
+        return
+    yield ServerSentEvent(event="question", data=QuestionEvent(question=body.question,
+                                                               understood=read))
     try:
         d = _answer(assistant, body)
     except ValueError as exc:

@@ -11,11 +11,15 @@ const WORDS = {
     figures: "数据", sources: "出处", abstained: "报告未说明", passage: "出处",
     kinds: { result: "完成", target: "目标", estimate: "预计" },
     chars: "字符", unit: "单位", thinking: "正在查找…", understood: "理解为",
+    more: (n) => `更多相关段落（${n}）`, copy: "复制引文", copied: "已复制",
+    inDocument: "在全文中查看", allReports: "全部报告",
   },
   en: {
     figures: "Figures", sources: "Sources", abstained: "Not stated in the report", passage: "Source",
     kinds: { result: "result", target: "target", estimate: "estimate" },
     chars: "chars", unit: "unit", thinking: "Looking it up…", understood: "Read as",
+    more: (n) => `More passages on the topic (${n})`, copy: "Copy citation", copied: "Copied",
+    inDocument: "Show in the document", allReports: "All reports",
   },
 };
 
@@ -132,13 +136,22 @@ async function* sseEvents(response) {
   }
 }
 
+/** The question, the conversation so far and the report picked, as /api/ask wants them. */
+function requestBody(question) {
+  const body = { question };
+  if (asked.length) body.history = asked;
+  const picked = $("report") ? $("report").value : "";
+  if (picked) body.docs = [picked];
+  return body;
+}
+
 /** Asks the stream; calls view.answer/citation/figure/done; throws Error(message). */
 async function ask(question, view) {
   let response;
   try {
     response = await fetch("/api/ask/stream", {
       method: "POST", headers: headers(true),
-      body: JSON.stringify(asked.length ? { question, history: asked } : { question }),
+      body: JSON.stringify(requestBody(question)),
     });
   } catch (_) {
     throw new Error("Could not reach the server / 无法连接服务器");
@@ -146,7 +159,8 @@ async function ask(question, view) {
   if (!response.ok) throw new Error(await errorMessage(response));
   let finished = false;
   for await (const { event, data } of sseEvents(response)) {
-    if (event === "answer") view.answer(data);
+    if (event === "question") view.question(data);
+    else if (event === "answer") view.answer(data);
     else if (event === "citation") view.citation(data.index, data.citation);
     else if (event === "figure") view.figure(data.index, data.figure);
     else if (event === "error") throw new Error(data.detail);
@@ -163,6 +177,14 @@ class AnswerView {
     this.bubble = item.querySelector(".bubble");
     this.citations = [];
     this.figures = [];
+  }
+
+  /** Shown at once: how the question is read, while the answer is looked for. */
+  question(q) {
+    if (q.understood && q.understood !== q.question) {
+      const words = /[\u4e00-\u9fff]/.test(q.question) ? WORDS.zh : WORDS.en;
+      this.bubble.textContent = `${words.understood}: ${q.understood} — ${words.thinking}`;
+    }
   }
 
   answer(a) {
@@ -186,7 +208,13 @@ class AnswerView {
     this.citeHead = el("h3", "list-head", this.words.sources);
     this.figHead.hidden = this.figList.hidden = true;
     this.citeHead.hidden = this.citeList.hidden = true;
-    this.bubble.append(this.figHead, this.figList, this.citeHead, this.citeList);
+    // Passages the answer does not rest on wait behind "more".
+    this.more = el("details", "more-sources");
+    this.moreSummary = el("summary", "", "");
+    this.moreList = el("ol", "citations");
+    this.more.append(this.moreSummary, this.moreList);
+    this.more.hidden = true;
+    this.bubble.append(this.figHead, this.figList, this.citeHead, this.citeList, this.more);
   }
 
   citation(index, c) {
@@ -196,15 +224,49 @@ class AnswerView {
     button.type = "button";
     button.dataset.index = String(index);
     const parts = c.section.split(" / ");
-    button.append(
-      el("span", "num", `[${index + 1}]`),
-      el("span", "where", parts[parts.length - 1] || "—"),
-      el("span", "quote", cpSlice(Array.from(c.text), c.quote_start, c.quote_end)),
-    );
+    button.append(el("span", "num", `[${index + 1}]`),
+      el("span", "where", parts[parts.length - 1] || "—"));
+    // A table row reads as its cells under their headers; a sentence as itself.
+    button.append(c.cells && c.cells.length ? cellTable(c)
+      : el("span", "quote", cpSlice(Array.from(c.text), c.quote_start, c.quote_end)));
     button.addEventListener("click", () => showPassage(this, index));
-    li.append(button);
-    this.citeList.append(li);
-    this.citeHead.hidden = this.citeList.hidden = false;
+    li.append(button, this.copyButton(c));
+    const supports = c.supports !== false || this.citations.filter(Boolean).length === 1;
+    if (supports) {
+      this.citeList.append(li);
+      this.citeHead.hidden = this.citeList.hidden = false;
+    } else {
+      this.moreList.append(li);
+      this.more.hidden = false;
+      this.moreSummary.textContent = this.words.more(this.moreList.children.length);
+    }
+  }
+
+  /** A button that copies the cited sentence with where it is from. */
+  copyButton(c) {
+    const w = this.words;
+    const b = el("button", "copy", w.copy);
+    b.type = "button";
+    b.title = w.copy;
+    b.setAttribute("aria-label", w.copy);
+    b.addEventListener("click", async () => {
+      const quote = cpSlice(Array.from(c.text), c.quote_start, c.quote_end).trim();
+      const where = [c.doc_title || c.doc_id, c.section].filter(Boolean).join(" · ");
+      const text = this.data.lang === "zh" ? `“${quote}”（${where}）` : `"${quote}" (${where})`;
+      b.dataset.copied = text;
+      try {
+        await navigator.clipboard.writeText(text);
+      } catch (_) {
+        const area = el("textarea", "visually-hidden", text);
+        document.body.append(area);
+        area.select();
+        document.execCommand("copy");
+        area.remove();
+      }
+      b.textContent = w.copied;
+      setTimeout(() => { b.textContent = w.copy; }, 1500);
+    });
+    return b;
   }
 
   figure(index, f) {
@@ -214,7 +276,7 @@ class AnswerView {
     li.append(el("span", "value", f.text));
     if (this.data.lang === "en" && f.text_en) li.append(el("span", "value-en", f.text_en));
     li.append(el("span", "label", this.data.lang === "en" ? f.label_en || f.label : f.label));
-    if (f.unit) li.append(el("span", "chip unit", `${w.unit}: ${f.unit}`));
+    if (f.unit) li.append(el("span", "chip unit", `${w.unit}: ${unitText(f)}`));
     if (f.period) li.append(el("span", "chip period", periodText(w, f.period, f.period_info)));
     const ref = el("button", "ref", `[${f.citation + 1}]`);
     ref.type = "button";
@@ -236,6 +298,50 @@ class AnswerView {
     this.item.classList.add("error");
     this.bubble.append(el("p", "error-text", message));
   }
+}
+
+/** A figure's unit as its number is written: 1202.8 under "（亿元）" is in 亿元, though
+ * its value is counted in 元. */
+function unitText(f) {
+  const written = parseFloat(String(f.text).replace(/[^\d.\-]/g, ""));
+  if (!written || !isFinite(f.value)) return f.unit;
+  const scale = Math.round(Math.log10(Math.abs(f.value / written)));
+  const prefix = { 3: "千", 4: "万", 8: "亿", 12: "万亿" }[scale];
+  return prefix && !String(f.text).includes(prefix) ? prefix + f.unit : f.unit;
+}
+
+/** A table row's cells under their column headers. */
+function cellTable(c) {
+  const table = el("table", "cells");
+  const head = el("tr"), row = el("tr");
+  for (const cell of c.cells) {
+    head.append(el("th", "", cell.header || "—"));
+    row.append(el("td", "", cell.text));
+  }
+  table.append(head, row);
+  return table;
+}
+
+/** The whole document in the panel, the cited passage marked and scrolled to. */
+async function showInDocument(c) {
+  const text = $("panel-text");
+  let doc;
+  try {
+    const r = await fetch(`/api/documents/${encodeURIComponent(c.doc_id)}`, { headers: headers(false) });
+    if (!r.ok) throw new Error(await errorMessage(r));
+    doc = await r.json();
+  } catch (err) {
+    text.append(el("p", "error-text", err.message));
+    return;
+  }
+  const chars = Array.from(doc.text);
+  text.textContent = "";
+  text.append(document.createTextNode(cpSlice(chars, 0, c.start)));
+  const here = el("mark", "quote-mark", cpSlice(chars, c.start, c.end));
+  here.id = "cited-here";
+  text.append(here, document.createTextNode(cpSlice(chars, c.end, chars.length)));
+  text.classList.add("whole");
+  here.scrollIntoView({ block: "center" });
 }
 
 /** Text of a passage with its quote and figures marked, offsets relative to the passage. */
@@ -285,8 +391,12 @@ function showPassage(view, index) {
     `${c.doc_id} · ${w.chars} ${c.start}–${c.end}` + (c.period ? ` · ${periodText(w, c.period, c.period_info)}` : "");
   const text = $("panel-text");
   text.textContent = "";
+  text.classList.remove("whole");
   text.lang = "zh-CN";
   text.append(markedPassage(c, figures));
+  const open = $("panel-open");
+  open.textContent = w.inDocument;
+  open.onclick = () => showInDocument(c);
   const list = $("panel-figures");
   list.textContent = "";
   for (const f of figures) {
@@ -369,6 +479,13 @@ async function showLibrary() {
     if (!r.ok) return;
     const docs = (await r.json()).documents;
     const named = docs.filter((d) => d.place);
+    const picker = $("report");
+    for (const d of docs) {
+      const name = d.place ? `${d.place} ${d.year || ""}` : d.title;
+      const opt = el("option", "", `${name} · ${d.title}`.slice(0, 80));
+      opt.value = d.id;
+      picker.append(opt);
+    }
     const places = [...new Set(named.map((d) => `${d.place}${d.year ? " " + d.year : ""}`))];
     $("library").textContent = `${docs.length} 份报告 reports: ${places.slice(0, 8).join("、")}` +
       (places.length > 8 ? " …" : "") + " · answers quote the reports, with sources";

@@ -18,7 +18,7 @@ ANSWER_KEYS = {"question", "lang", "answer", "abstained", "figures", "citations"
 FIGURE_KEYS = {"text", "value", "unit", "label", "label_en", "period", "period_info", "kind",
                "start", "end", "citation", "qualifier", "text_en"}
 CITATION_KEYS = {"doc_id", "section", "text", "start", "end", "quote_start", "quote_end", "score",
-                 "passage_id", "period", "period_info", "doc_title"}
+                 "passage_id", "period", "period_info", "doc_title", "supports", "cells", "table"}
 
 
 def ask(client: TestClient, question: str, **extra: Any) -> dict[str, Any]:
@@ -190,7 +190,7 @@ def test_openapi_describes_the_answer_and_stream(client: TestClient) -> None:
     stream = spec["paths"]["/api/ask/stream"]["post"]["responses"]["200"]["content"]
     events = [i["properties"]["event"]["const"]
               for i in stream["text/event-stream"]["itemSchema"]["oneOf"]]
-    assert events == ["answer", "citation", "figure", "done", "error"]
+    assert events == ["question", "answer", "citation", "figure", "done", "error"]
     docs = client.get("/docs")
     assert docs.status_code == 200
     # Served from the swagger-ui-bundle package: the docs work offline.

@@ -238,3 +238,49 @@ def test_a_follow_up_is_read_against_the_conversation_and_new_starts_over(
     item = desktop.ask("稻谷呢？")
     assert item.locator(".understood").count() == 0
     assert desktop.errors == [] and desktop.dialogs == []
+
+
+def test_sources_that_support_the_answer_first_the_rest_behind_more(desktop: Page,
+                                                                    live_server: str) -> None:
+    question = "2022年永川区地区生产总值是多少？"
+    expected = api_answer(live_server, question)
+    item = desktop.ask(question)
+    supporting = [c for c in expected["citations"] if c["supports"]]
+    shown = item.locator(".citations").first.locator(".citation")
+    assert shown.count() == len(supporting) >= 1
+    more = item.locator("details.more-sources")
+    assert more.locator(".citation").count() == len(expected["citations"]) - len(supporting)
+    assert not more.evaluate("d => d.open")  # closed until asked for
+    desktop.shot("desktop-sources")
+    # A table row shows its cells under their column headers, not bare numbers.
+    table = shown.first.locator("table.cells")
+    assert "主要指标" in table.locator("th").all_text_contents()
+    assert "地区生产总值（亿元）" in table.locator("td").all_text_contents()
+    # Copy a citation: the quote with its report and section.
+    item.locator(".copy").first.click()
+    item.locator(".copy[data-copied]").first.wait_for(state="attached")
+    copied = item.locator(".copy").first.get_attribute("data-copied") or ""
+    assert "1202.8" in copied and "表1" in copied
+    # The cited passage in its document, keyboard only.
+    shown.first.focus()
+    desktop.page.keyboard.press("Enter")
+    desktop.page.locator("#panel-open").focus()
+    desktop.page.keyboard.press("Enter")
+    mark = desktop.page.locator("#cited-here")
+    mark.wait_for()
+    c = supporting[0]
+    assert mark.text_content() == c["text"]
+    whole = desktop.page.locator("#panel-text").text_content()
+    assert whole.index(c["text"]) == c["start"]
+    desktop.shot("desktop-in-document")
+    assert desktop.errors == [] and desktop.dialogs == []
+
+
+def test_the_report_picker_limits_the_library(desktop: Page) -> None:
+    desktop.page.locator("#report option[value='wuhu-2022-bulletin']").wait_for(state="attached")
+    desktop.page.select_option("#report", "wuhu-2022-bulletin")
+    item = desktop.ask("生产总值是多少？")
+    assert "4502.13" in item.locator(".figures").text_content()
+    assert "芜湖" in item.locator(".answer").text_content()
+    desktop.page.select_option("#report", "")
+    assert desktop.errors == []

@@ -1,4 +1,5 @@
-"""POST /api/ask/stream: answer, every citation, every figure, done — nothing lost."""
+"""POST /api/ask/stream: the question as read at once, then the answer, every citation,
+every figure, done — nothing lost."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ def test_stream_carries_the_same_answer_as_ask(client: TestClient, question: str
     events = stream(client, {"question": question, "top_k": 4})
     names = [e for e, _ in events]
     n_c, n_f = len(plain["citations"]), len(plain["figures"])
-    # Order: answer, citations…, figures…, done.
-    assert names == ["answer"] + ["citation"] * n_c + ["figure"] * n_f + ["done"]
-    head = events[0][1]
+    # Order: the question as read, answer, citations…, figures…, done.
+    assert names == ["question", "answer"] + ["citation"] * n_c + ["figure"] * n_f + ["done"]
+    assert events[0][1] == {"question": question, "understood": question}
+    head = events[1][1]
     assert (head["citations"], head["figures"]) == (n_c, n_f)
     for key in ("question", "lang", "answer", "abstained"):
         assert head[key] == plain[key]
@@ -45,8 +47,16 @@ def test_stream_carries_the_same_answer_as_ask(client: TestClient, question: str
 
 def test_stream_echoes_the_id(client: TestClient) -> None:
     events = stream(client, {"question": ZH_QUESTION, "id": "abc"})
-    assert events[0][1]["id"] == "abc"
-    assert "id" not in stream(client, {"question": ZH_QUESTION})[0][1]
+    assert events[1][1]["id"] == "abc"
+    assert "id" not in stream(client, {"question": ZH_QUESTION})[1][1]
+
+
+def test_a_follow_up_is_read_before_it_is_answered(client: TestClient) -> None:
+    events = stream(client, {"question": "城镇的呢？",
+                             "history": ["2022年永川区农村居民人均可支配收入是多少？"]})
+    assert events[0][0] == "question"
+    assert events[0][1]["understood"] == "2022年永川区城镇居民人均可支配收入是多少？"
+    assert "47732" in [d["figure"]["text"] for e, d in events if e == "figure"]
 
 
 def test_stream_figures_point_at_citations_already_sent(client: TestClient) -> None:
@@ -61,6 +71,9 @@ def test_stream_figures_point_at_citations_already_sent(client: TestClient) -> N
 
 def test_a_refusal_inside_the_stream_is_an_error_event(assistant) -> None:  # noqa: ANN001
     class Refuses:
+        def understand(self, question: str, history: object = None) -> str:
+            return question
+
         def ask(self, question: str, top_k: int = 5, id: str | None = None,
                 docs: list[str] | None = None, history: object = None) -> None:
             raise ValueError(f"cannot answer {question!r}")
@@ -69,6 +82,7 @@ def test_a_refusal_inside_the_stream_is_an_error_event(assistant) -> None:  # no
     app.dependency_overrides[get_assistant] = lambda: Refuses()
     with TestClient(app) as c:
         events = stream(c, {"question": "GDP 2022"})
-        assert events == [("error", {"detail": "cannot answer 'GDP 2022'"})]
+        assert events == [("question", {"question": "GDP 2022", "understood": "GDP 2022"}),
+                          ("error", {"detail": "cannot answer 'GDP 2022'"})]
         plain = c.post("/api/ask", json={"question": "GDP 2022"})
         assert plain.status_code == 422 and plain.json()["detail"] == "cannot answer 'GDP 2022'"

@@ -79,8 +79,21 @@ function headers(json) {
   return h;
 }
 
-/** A readable message from an error response: FastAPI's {detail} in its two shapes. */
-async function errorMessage(response) {
+// The service's messages for a question it cannot read, in Chinese for a reader who
+// asked in Chinese (the service words them in English).
+const ZH_ERRORS = [
+  [/too long/i, "问题太长（最多 500 字）"],
+  [/no words/i, "问题里没有字词，只有数字或标点"],
+  [/is empty/i, "问题是空的：请就报告提问，例如“2022年粮食产量是多少？”"],
+  [/history/i, "对话记录无法读取：请点“新对话”重新开始"],
+  [/unknown document/i, "所选报告已不在库中：请重新选择报告"],
+];
+const ZH_PREFIX = { 401: "需要 API 密钥（用 ?key=… 打开本页）", 413: "问题太长", 422: "无法读取这个问题",
+                    503: "服务尚未就绪，请稍候" };
+
+/** A readable message from an error response: FastAPI's {detail} in its two shapes;
+ * in Chinese when `lang` is zh. */
+async function errorMessage(response, lang = "en") {
   let detail = null;
   try {
     detail = (await response.json()).detail;
@@ -95,6 +108,11 @@ async function errorMessage(response) {
         ? `${msg}: ${d.ctx.error}` : msg;
       return where ? `${where}: ${why}` : why;
     }).join("; ");
+  }
+  if (lang === "zh") {
+    const known = detail && ZH_ERRORS.find(([pattern]) => pattern.test(detail));
+    const prefix = ZH_PREFIX[response.status] || `出错了（${response.status}）`;
+    return known ? `${prefix}：${known[1]}` : prefix;
   }
   const prefix = {
     401: "API key needed (open the page with ?key=…)",
@@ -156,7 +174,8 @@ async function ask(question, view) {
   } catch (_) {
     throw new Error("Could not reach the server / 无法连接服务器");
   }
-  if (!response.ok) throw new Error(await errorMessage(response));
+  const lang = /[\u4e00-\u9fff]/.test(question) ? "zh" : "en";
+  if (!response.ok) throw new Error(await errorMessage(response, lang));
   let finished = false;
   for await (const { event, data } of sseEvents(response)) {
     if (event === "question") view.question(data);

@@ -284,3 +284,19 @@ def test_the_report_picker_limits_the_library(desktop: Page) -> None:
     assert "芜湖" in item.locator(".answer").text_content()
     desktop.page.select_option("#report", "")
     assert desktop.errors == []
+
+
+@pytest.mark.parametrize(("status", "detail", "lang", "starts"), [
+    (422, "question too long (600 characters; the limit is 500)", "zh", "无法读取这个问题：问题太长"),
+    (422, "history[0] must be a question or an object with a \"question\" string", "zh",
+     "无法读取这个问题：对话记录无法读取"),
+    (503, "the model and index are still loading; try again in a few seconds", "zh", "服务尚未就绪"),
+    (422, "question too long (600 characters; the limit is 500)", "en",
+     "Invalid question: question too long"),
+])
+def test_an_error_reads_in_the_language_asked(desktop: Page, status: int, detail: str,
+                                              lang: str, starts: str) -> None:
+    text = desktop.page.evaluate(
+        """([status, detail, lang]) => errorMessage(
+             new Response(JSON.stringify({detail}), {status}), lang)""", [status, detail, lang])
+    assert text.startswith(starts) and "Value error" not in text

@@ -22,6 +22,7 @@ from api.deps import API_KEY_HEADER
 from api.middleware import AdmissionMiddleware, BodyLimitMiddleware, SecurityMiddleware
 from api.openapi import install_openapi
 from api.library import Library
+from api.messages import localise, request_lang
 from api.routers import ask, chat, documents, health, library, search
 from api.settings import ServeSettings
 from api.state import Loader, ModelState, load_assistant
@@ -123,6 +124,10 @@ def _add_openai_errors(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> Any:
         assert isinstance(exc, StarletteHTTPException)
         if not openai(request):
+            if isinstance(exc.detail, str):  # a reader whose browser asks for Chinese
+                language = request_lang(None, request.headers.get("accept-language"))
+                exc = StarletteHTTPException(exc.status_code, localise(exc.detail, language),
+                                             headers=exc.headers)
             return await http_exception_handler(request, exc)
         kind = "authentication_error" if exc.status_code == 401 else (
             "server_error" if exc.status_code >= 500 else "invalid_request_error")
@@ -132,6 +137,12 @@ def _add_openai_errors(app: FastAPI) -> None:
     async def on_invalid(request: Request, exc: Exception) -> Any:
         assert isinstance(exc, RequestValidationError)
         if not openai(request):
+            body = exc.body if isinstance(exc.body, dict) else {}
+            language = request_lang(body.get("question"), request.headers.get("accept-language"))
+            if language != "en":
+                errors = [{**e, "msg": localise(str(e.get("msg", "")), language)}
+                          for e in exc.errors()]
+                exc = RequestValidationError(errors, body=exc.body)
             return await request_validation_exception_handler(request, exc)
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")

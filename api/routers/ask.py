@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.deps import ApiKey, AssistantDep
+from api.messages import localise, request_lang
 from api.routing import UTF8JSONRoute
 from api.schemas import (
     ERROR_RESPONSES,
@@ -60,7 +61,13 @@ def ask(body: AskRequest, assistant: AssistantDep) -> dict[str, Any]:
     try:
         return _answer(assistant, body)
     except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            detail=_said(exc, body)) from exc
+
+
+def _said(exc: ValueError, body: AskRequest) -> str:
+    """What is wrong, in the question's language."""
+    return localise(str(exc), request_lang(body.question))
 
 
 @router.post("/ask/stream", response_class=EventSourceResponse, description=STREAM_DOC,
@@ -69,14 +76,14 @@ def ask_stream(body: AskRequest, assistant: AssistantDep) -> Iterator[ServerSent
     try:
         read = assistant.understand(body.question, body.history_turns())
     except ValueError as exc:
-        yield ServerSentEvent(event="error", data=ErrorOut(detail=str(exc)))
+        yield ServerSentEvent(event="error", data=ErrorOut(detail=_said(exc, body)))
         return
     yield ServerSentEvent(event="question", data=QuestionEvent(question=body.question,
                                                                understood=read))
     try:
         d = _answer(assistant, body)
     except ValueError as exc:
-        yield ServerSentEvent(event="error", data=ErrorOut(detail=str(exc)))
+        yield ServerSentEvent(event="error", data=ErrorOut(detail=_said(exc, body)))
         return
     citations, figures = d.pop("citations"), d.pop("figures")
     head = AnswerEvent.model_validate({**d, "citations": len(citations), "figures": len(figures)})

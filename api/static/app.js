@@ -79,15 +79,7 @@ function headers(json) {
   return h;
 }
 
-// The service's messages for a question it cannot read, in Chinese for a reader who
-// asked in Chinese (the service words them in English).
-const ZH_ERRORS = [
-  [/too long/i, "问题太长（最多 500 字）"],
-  [/no words/i, "问题里没有字词，只有数字或标点"],
-  [/is empty/i, "问题是空的：请就报告提问，例如“2022年粮食产量是多少？”"],
-  [/history/i, "对话记录无法读取：请点“新对话”重新开始"],
-  [/unknown document/i, "所选报告已不在库中：请重新选择报告"],
-];
+// The service words its messages in the language of the question (api/messages.py).
 const ZH_PREFIX = { 401: "需要 API 密钥（用 ?key=… 打开本页）", 413: "问题太长", 422: "无法读取这个问题",
                     503: "服务尚未就绪，请稍候" };
 
@@ -110,9 +102,9 @@ async function errorMessage(response, lang = "en") {
     }).join("; ");
   }
   if (lang === "zh") {
-    const known = detail && ZH_ERRORS.find(([pattern]) => pattern.test(detail));
     const prefix = ZH_PREFIX[response.status] || `出错了（${response.status}）`;
-    return known ? `${prefix}：${known[1]}` : prefix;
+    // The service's own Chinese sentence; an English one (not yet translated) stays out.
+    return detail && /[\u4e00-\u9fff]/.test(detail) ? `${prefix}：${detail}` : prefix;
   }
   const prefix = {
     401: "API key needed (open the page with ?key=…)",

@@ -422,3 +422,18 @@ def test_search_errors_match_the_schema(client: TestClient) -> None:
         assert r.status_code == 422
         detail = r.json()["detail"]
         assert isinstance(detail, str) or all("msg" in item for item in detail)
+
+
+def test_a_chinese_question_hears_what_is_wrong_in_chinese(client: TestClient) -> None:
+    long = client.post("/api/ask", json={"question": "粮食" * 300})
+    assert long.status_code == 422 and "上限" in str(long.json()["detail"])
+    assert "Value error" not in str(long.json()["detail"])
+    docs = client.post("/api/ask", json={"question": "粮食产量是多少？", "docs": ["no-such"]})
+    assert docs.status_code == 422 and docs.json()["detail"].startswith("库中没有这些报告：no-such")
+    history = client.post("/api/ask", json={"question": "那2023年呢？", "history": [{"x": 1}]})
+    assert history.status_code == 422 and "缺少这一项" in str(history.json()["detail"])
+    # English questions keep English; a browser that asks for Chinese gets Chinese.
+    en = client.post("/api/ask", json={"question": "GDP?", "docs": ["no-such"]})
+    assert en.json()["detail"].startswith("unknown document id(s) no-such")
+    missing = client.get("/api/documents/no-such", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert missing.status_code == 404 and missing.json()["detail"].startswith("库中没有文档")

@@ -24,7 +24,8 @@ def detail_text(r: Any) -> str:
 @pytest.mark.parametrize(("body", "says"), [
     ({"question": ""}, "question is empty"),
     ({"question": "   \n\t "}, "question is empty"),
-    ({"question": "多" * 501}, "question is 501 characters; the limit is 500"),
+    ({"question": "多" * 501}, "问题有 501 个字，超过了 500 个字的上限"),  # asked in Chinese
+    ({"question": "a" * 501}, "question is 501 characters; the limit is 500"),
     ({"question": "x" * 600}, "the limit is 500"),
     ({"question": 42}, "body.question: Input should be a valid string"),
     ({"question": None}, "body.question: Input should be a valid string"),
@@ -32,15 +33,19 @@ def detail_text(r: Any) -> str:
     ({"question": "？？！！ 123"}, "only numbers or punctuation"),
     ({"question": "GDP\x00?"}, "control or invalid characters"),
     ({}, "body.question: Field required"),
-    ({"question": "粮食产量", "verbose": True}, "body.verbose: Extra inputs are not permitted"),
+    ({"question": "粮食产量", "verbose": True}, "body.verbose: 不认识这一项"),  # asked in Chinese
+    ({"question": "GDP", "verbose": True}, "body.verbose: Extra inputs are not permitted"),
     ({"question": "GDP", "top_k": 0}, "body.top_k: Input should be greater than or equal to 1"),
     ({"question": "GDP", "top_k": -1}, "body.top_k: Input should be greater than or equal to 1"),
-    ({"question": "粮食产量", "top_k": 51}, "body.top_k: Input should be less than or equal to 50"),
-    ({"question": "粮食产量", "top_k": "5"}, "body.top_k: Input should be a valid integer"),
-    ({"question": "粮食产量", "top_k": 2.5}, "body.top_k: Input should be a valid integer"),
-    ({"question": "粮食产量", "top_k": True}, "body.top_k: Input should be a valid integer"),
-    ({"question": "粮食产量", "top_k": None}, "body.top_k: Input should be a valid integer"),
-    ({"question": "粮食产量", "id": 7}, "body.id: Input should be a valid string"),
+    ({"question": "粮食产量", "top_k": 51}, "body.top_k: 应不大于 50"),
+    ({"question": "GDP", "top_k": 51}, "body.top_k: Input should be less than or equal to 50"),
+    ({"question": "粮食产量", "top_k": "5"}, "body.top_k: 应是整数"),
+    ({"question": "GDP", "top_k": "5"}, "body.top_k: Input should be a valid integer"),
+    ({"question": "粮食产量", "top_k": 2.5}, "body.top_k: 应是整数"),
+    ({"question": "粮食产量", "top_k": True}, "body.top_k: 应是整数"),
+    ({"question": "粮食产量", "top_k": None}, "body.top_k: 应是整数"),
+    ({"question": "粮食产量", "id": 7}, "body.id: 应是文字"),
+    ({"question": "GDP", "id": 7}, "body.id: Input should be a valid string"),
 ])
 @pytest.mark.parametrize("path", ["/api/ask", "/api/ask/stream"])
 def test_invalid_body_is_422_saying_why(client: TestClient, path: str, body: dict[str, Any],

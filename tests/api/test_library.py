@@ -187,3 +187,48 @@ def test_changes_queued_during_a_build_are_applied_by_the_next(library) -> None:
     assert codes == [202, 202]
     status = _wait(client)
     assert status["state"] == "idle" and status["documents"] == 5
+
+
+def test_an_upload_is_answered_within_its_own_build_and_five_seconds(  # noqa: ANN001
+        library, assistant, tmp_path: Path) -> None:
+    """The issue's target: answerable within the time of an index build of the document
+    alone plus 5 s, while a client asking throughout keeps getting answers."""
+    import time
+
+    from corpus import load_corpus
+    from index.store import build_index
+
+    client, _ = library
+    report = CORPUS_DIR / "reports" / "hezheng-2022-bulletin.txt"
+    t0 = time.perf_counter()
+    build_index(load_corpus([report]), assistant.embedder, tmp_path / "alone")
+    alone = time.perf_counter() - t0
+
+    stop = threading.Event()
+    asked: list[tuple[int, bool]] = []
+
+    def ask_throughout() -> None:
+        while not stop.is_set():
+            r = client.post("/api/ask", headers=AUTH, json={"question": "2022年芜湖市生产总值是多少？"})
+            asked.append((r.status_code, r.status_code == 200 and not r.json()["abstained"]))
+
+    asker = threading.Thread(target=ask_throughout)
+    asker.start()
+    try:
+        t0 = time.perf_counter()
+        r = client.post("/api/documents", headers=AUTH,
+                        files={"file": (report.name, report.read_bytes())})
+        assert r.status_code == 202, r.text
+        while True:
+            a = _ask(client, "和政县2022年地区生产总值是多少？")
+            if not a["abstained"]:
+                break
+            assert time.perf_counter() - t0 < alone + 30, client.get("/api/library", headers=AUTH).json()
+            time.sleep(0.1)
+        served = time.perf_counter() - t0
+    finally:
+        stop.set()
+        asker.join()
+    assert "341881" in " ".join(f["text"] for f in a["figures"])
+    assert served <= alone + 5, (served, alone)
+    assert len(asked) >= 3 and all(code == 200 and answered for code, answered in asked)

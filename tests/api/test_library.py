@@ -121,6 +121,9 @@ def test_a_workbook_is_a_document_of_tables(library) -> None:  # noqa: ANN001
     ("blank.txt", b"   \n\n  ", 422, "empty"),
     ("broken.docx", b"not a zip", 422, "not a readable .docx"),
     ("broken.xlsx", b"not a zip", 422, "not a readable .xlsx"),
+    # Extensions that lie: a binary file called .txt, a text called .pdf.
+    ("photo.txt", bytes(range(256)) * 20, 422, "binary file"),
+    ("report.pdf", "2022年芜湖市生产总值4502.13亿元。".encode(), 422, "not a readable PDF"),
     ("wuhu-2022-bulletin.txt", "2022年芜湖市…".encode(), 409, "replace=true"),
 ])
 def test_a_bad_upload_is_refused_and_nothing_changes(library, name: str, data: bytes,  # noqa: ANN001
@@ -232,3 +235,12 @@ def test_an_upload_is_answered_within_its_own_build_and_five_seconds(  # noqa: A
     assert "341881" in " ".join(f["text"] for f in a["figures"])
     assert served <= alone + 5, (served, alone)
     assert len(asked) >= 3 and all(code == 200 and answered for code, answered in asked)
+
+
+def test_a_reader_who_asks_for_chinese_hears_why_in_chinese(library) -> None:  # noqa: ANN001
+    client, _ = library
+    zh = {**AUTH, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+    r = client.post("/api/documents", headers=zh, files={"file": ("virus.exe", b"MZ")})
+    assert r.status_code == 415 and r.json()["detail"].startswith("不支持的文件类型 .exe")
+    r = client.delete("/api/documents/no-such", headers=zh)
+    assert r.status_code == 404 and r.json()["detail"] == "库中没有文档 no-such"

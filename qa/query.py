@@ -252,7 +252,11 @@ def asked_counters(q: str, lang: str) -> frozenset[str]:
 
 
 _ASK_SPLIT_ZH = re.compile(r"[，,？?；;。！!]|并且|以及|同时")
-_ASK_SPLIT_EN = re.compile(r"[,;?]|\band\b(?=\s+(?:how|what|which|by how|its|their)\b)", re.I)
+_ASK_SPLIT_EN = re.compile(r"[,;?]|\band\b(?=\s+(?:how|what|which|by how|its|their|"
+                           r"(?:the\s+)?(?:growth|increase|rise|change|share)\b))", re.I)
+# A part of an English question that names a measure of the subject ("… and its growth
+# rate", "grain output and growth"): one more figure to state.
+_MEASURE_EN = re.compile(r"\b(growth|increase|rise|change|share|rate)\b", re.I)
 _ASK_ZH = re.compile(r"多少|几|哪|什么|怎样|如何|多大|多高|多快")
 _ASK_EN = re.compile(r"\b(how|what|which)\b", re.I)
 
@@ -262,6 +266,10 @@ def sub_asks(q: str, lang: str) -> tuple[str, ...]:
     or more; each is one figure to state."""
     split, ask = (_ASK_SPLIT_ZH, _ASK_ZH) if lang == "zh" else (_ASK_SPLIT_EN, _ASK_EN)
     parts = [p.strip() for p in split.split(q) if p and p.strip()]
+    if lang == "en" and len(parts) >= 2 and any(_MEASURE_EN.search(p) and not ask.search(p)
+                                                 for p in parts[1:]):
+        # "Zuoyun County 2020 grain output and growth": the subject's level, and its growth.
+        return tuple(parts)
     asks = [p for p in parts if ask.search(p)]
     return tuple(asks) if len(asks) >= 2 else ()
 

@@ -170,3 +170,15 @@ def test_markup_is_not_the_askers_words(asked: str, read: str, lang: str | None)
             analyse(asked)
     else:
         assert analyse(asked).lang == lang
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("What was Shuangbai County's GDP in 2019 and its growth rate?", 2),
+    ("Zuoyun County 2020 grain output and growth", 2),
+    ("What was Hefei's general public budget revenue in 2023, and the share of tax in it?", 2),
+    ("What was the GDP growth rate of Wuhu in 2022?", 0),
+    ("How much did exports and imports grow in Wuhu in 2022?", 0),
+])
+def test_an_english_question_that_asks_a_level_and_its_growth_asks_two_figures(
+        question: str, parts: int) -> None:
+    assert len(analyse(question).asks) == parts

@@ -1222,7 +1222,7 @@ class Assistant:
             # 粮食产量 in 粮食总产量, 城乡居民 in 城乡常住居民: every word of the term in
             # the sentence that answers; a short word's characters (成交额 ~ 交易金额).
             missing = [t for t in missing if not self._said_in_parts(t, sentence)
-                       and not _mostly_said(t, sentence)
+                       and not _mostly_said(t, sentence) and not _said_by_pair(t, sentence)
                        and not (q.lang == "zh" and shares_characters(t, sentence, tokens))]
         if missing:
             return "absent " + self._names(q, missing)
@@ -1407,3 +1407,9 @@ def _mostly_said(term: str, sentence: str, share: float = 0.75) -> bool:
         return False
     return (term[:2] in sentence and term[-1] in sentence
             and sum(c in sentence for c in chars) >= share * len(chars))
+
+
+def _said_by_pair(term: str, sentence: str) -> bool:
+    """Whether the sentence names `term` in a word that names two things (城镇 in 城乡)."""
+    return any(word in sentence and any(term == p or term.startswith(p) for p in parts)
+               for word, parts in lang_data.split_words().items())

@@ -365,6 +365,15 @@ def _apply_respectively(text: str, masked: str, found: list[_Found]) -> None:
             g.label, g.label_from_text = label, True
 
 
+def _split_word(subject: str, n: int) -> list[str]:
+    """A subject that starts with a word naming two things, as those two's subjects."""
+    for word, parts in lang.split_words().items():
+        at = subject.find(word)
+        if at >= 0 and len(parts) == n:
+            return [subject[:at] + p + subject[at + len(word):] for p in parts]
+    return []
+
+
 def _joined_values(text: str, found: list[_Found], i: int) -> list[_Found]:
     """The figures from `found[i]` on written as one list ("2%和6%", "3、5、8个"), or []."""
     group = [found[i]]
@@ -382,6 +391,8 @@ def _respective_labels(
     if verbs:  # the subject before a verb of growth ("…收入增长2%和6%")
         subject = re.sub(r"(?:同比|比上年|分别)?(?:增长|下降|提高|增加|减少|达到|为|是)+$", "", subject)
     items = [x for x in re.split(r"[、和及与]", subject) if x]
+    if len(items) == 1 and n > 1:  # 城乡常住居民…分别达47197元、16135元: 城镇…, 农村…
+        items = _split_word(items[0], n) or items
     if len(items) == n > 1:
         head = next((h for h in _HEADS if items[-1].endswith(h)), "")
         last = items[-1]

@@ -297,6 +297,9 @@ def question_period(q: str, lang: str, years: tuple[int, ...], frame: Frame) -> 
     res, tgt = frame.result, frame.target
     if lang == "zh" and said and set(said) == {"预计"} and tgt not in years:
         return frame.label(res, "estimate")  # "2023年预计GDP是多少": the year's estimate
+    if lang == "en" and said and {w.lower() for w in said} <= {"expected", "expect"} \
+            and res in years and tgt not in years:
+        return frame.label(res, "estimate")  # "expected to complete in 2021": 预计完成
     if tgt in years or (lang == "zh" and _names_plan_year(q, frame)):
         # "What was the investment in 2023?" asks for a result, like 2023年实际….
         asks_result = _ACTUAL.search(q) or (lang == "en" and _PAST_EN.search(q))

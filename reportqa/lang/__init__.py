@@ -146,6 +146,12 @@ def entity_suffixes() -> tuple[str, ...]:
 
 
 @cache
+def split_words() -> dict[str, tuple[str, ...]]:
+    """Words that name two things at once (城乡 → 城镇, 农村), from split_words.tsv."""
+    return {r["word"]: tuple(r["parts"].split("|")) for r in rows("split_words.tsv")}
+
+
+@cache
 def word_list(name: str) -> frozenset[str]:
     """The words of a word-list file here (separated by spaces; `#` lines are comments)."""
     lines = (HERE / name).read_text(encoding="utf-8").splitlines()

@@ -601,3 +601,33 @@ def test_values_joined_as_their_subjects_are_each_ones() -> None:
     figs = extract_figures(text[start:start + 30], start, "2020-actual")
     assert [(f.text, f.label) for f in figs] == [("2%", "城镇常住居民人均可支配收入"),
                                                  ("6%", "农村常住居民人均可支配收入")]
+
+
+@pytest.mark.parametrize(("doc", "sentence", "expected"), [
+    # 城乡 names two things: its figures are 城镇's, then 农村's (split_words.tsv).
+    ("mouding-2024-gwr", "城乡常住居民人均可支配收入分别达47197元、16135元",
+     [("47197元", "城镇常住居民人均可支配收入"), ("16135元", "农村常住居民人均可支配收入")]),
+    ("fangxian-2023-plan", "城乡居民人均可支配收入36430元、15393元",
+     [("36430元", "城镇居民人均可支配收入"), ("15393元", "农村居民人均可支配收入")]),
+])
+def test_a_word_that_names_two_things_gives_each_its_figure(doc: str, sentence: str,
+                                                            expected: list) -> None:
+    text = (ROOT / "corpus/reports" / f"{doc}.txt").read_text(encoding="utf-8")
+    start = text.index(sentence)
+    figs = extract_figures(text[start:start + len(sentence)], start, "2023-actual")
+    assert [(f.text, f.label) for f in figs] == expected
+
+
+@pytest.mark.parametrize(("doc", "sentence", "result", "target"), [
+    # A result measured against its target is a result; the target named is the target.
+    ("yaohai-2021-plan", "城镇登记失业率 2.7%,完成区人代会批准的控制在 3.2%以内目标", "2.7%", "3.2%以内"),
+    ("tongcheng-2023-plan", "全年粮食种植面积45.43万亩,超计划0.65万亩,产量达到17.2万吨", "17.2万吨", None),
+])
+def test_a_result_against_its_target_stays_a_result(doc: str, sentence: str, result: str,
+                                                    target: str | None) -> None:
+    text = (ROOT / "corpus/reports" / f"{doc}.txt").read_text(encoding="utf-8")
+    start = text.index(sentence)
+    figs = {f.text: f for f in extract_figures(text[start:start + len(sentence)], start,
+                                                 "2021-actual")}
+    assert figs[result].period == "2021-actual"
+    assert target is None or figs[target].period == "2021-target"

@@ -99,3 +99,14 @@ def test_this_year_is_the_year_a_report_was_written_in(bare_library) -> None:  #
     assert [f.text for f in a.figures][:1] == ["51.7亿元"] and a.figures[0].period == "2022-actual"
     a = bare_library.ask("合肥市去年规上工业增加值增长多少？")
     assert a.figures and a.figures[0].period == "2023-actual"
+
+
+def test_a_report_named_by_its_issuer_and_date_is_the_report(bare_library) -> None:  # noqa: ANN001
+    a = bare_library.ask("遂宁市发改委2022年4月作的计划报告里，去年全市地区生产总值是多少？")
+    assert [f.text for f in a.figures][:1] == ["1519.9亿元"]
+
+
+def test_expected_to_complete_in_the_year_reviewed_is_the_estimate(bare_library) -> None:  # noqa: ANN001
+    a = bare_library.ask("How much fixed-asset investment was Beilin District expected to "
+                         "complete in 2024?")
+    assert [f.text for f in a.figures][:1] == ["38.7亿元"] and a.figures[0].period == "2024-estimate"

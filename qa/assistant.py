@@ -521,6 +521,13 @@ class Assistant:
             groups = self._english_groups(text, corpus, scope)
             toks = []
             for zhs, n_words, sure_tb in groups:
+                if sure_tb:
+                    # A place is named by the question's own words (the router reads
+                    # them), never guessed from an English word ("far" → 远 → 威远).
+                    zhs = [z for z in zhs if self.glossary.kind_of(z) != "place"
+                           and z not in self._place_words]
+                    if not zhs:
+                        continue
                 if sure_tb:  # the term base's words for one phrase: any one covers it
                     first = zhs[0]
                     guessed.update({z: max(guessed.get(z, 0.0), sure_tb) for z in zhs})

@@ -69,3 +69,15 @@ def test_a_guess_keeps_the_senses_said_beside_the_questions_other_words(bare: As
     beside = bare._sentences_with("旅游")
     assert all(bare._sentences_with(z) & beside for z in groups[0][0])
     assert bare._in_context([(["精细", "救治"], 1, 0.5), (["∅"], 1, 0.0)])[0][0] == ["精细", "救治"]
+
+
+@pytest.mark.parametrize("question", [
+    "How far above its plan target was Suining's retail sales growth in 2021?",
+    "How far did Wuhu's GDP grow in 2022?",
+])
+def test_an_english_word_is_never_guessed_to_be_a_place(bare_library, question: str) -> None:  # noqa: ANN001
+    """"far" is 远 to the dictionary, and 威远 and 宁远 are counties: a place comes from
+    the question's own place names, never from a common word's guess."""
+    a = bare_library.ask(question)
+    assert not a.abstained, a.answer
+    assert "Weiyuan" not in a.answer and "Ningyuan" not in a.answer

@@ -533,6 +533,11 @@ function setup() {
   apiKey(); // moves ?key=… into sessionStorage
   showLibrary();
   $("restart").addEventListener("click", restart);
+  // The sticky input bar's height, for the messages to keep clear of it.
+  const bar = $("ask");
+  const keepClear = () => document.documentElement.style.setProperty("--bar-h", `${bar.offsetHeight}px`);
+  keepClear();
+  if (window.ResizeObserver) new ResizeObserver(keepClear).observe(bar);
   const box = $("question");
   $("ask").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -300,3 +300,15 @@ def test_an_error_reads_in_the_language_asked(desktop: Page, status: int, detail
              new Response(JSON.stringify({detail}), {status}), lang)""", [status, detail, lang])
     assert text.startswith(starts) and "Value error" not in text
     assert lang == "en" or "loading" not in text
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_nothing_of_an_answer_is_hidden_behind_the_input_bar(screen: str, request: Any) -> None:
+    page = request.getfixturevalue(screen)
+    for q in ("2022年永川区地区生产总值是多少？", "How much grain did Yongchuan produce in 2022?"):
+        item = page.ask(q)
+    page.page.wait_for_timeout(700)  # the page's own smooth scroll settles
+    box = item.bounding_box()
+    bar = page.page.locator("#ask").bounding_box()
+    assert box is not None and bar is not None
+    assert box["y"] + box["height"] <= bar["y"] + 1, (box, bar)

@@ -269,27 +269,10 @@ def _substituted(f: Slots, prev: Slots, w: Words) -> str:
     edits: list[tuple[int, int, str]] = []
     inserts_after_subject: list[str] = []
     if f.years:
-        new = _year_form(f, prev)
-        if prev.years:
-            first, *rest = prev.years
-            edits.append((*first, new))
-            edits += [(s, e, "") for s, e in rest]
-        elif prev.lang == "zh":
-            edits.append((0, 0, new))
-        else:
-            edits.append((*_before_mark(prev.text), f" {new}"))
+        edits += _put(prev, prev.years, _year_form(f, prev), "")
     if f.places:
-        new = f.place_text
-        if prev.places:
-            first, *rest = prev.places
-            if re.search(r"['’]s$", prev.part(first)):
-                new += "'s"
-            edits.append((*first, new))
-            edits += [(s, e, "") for s, e in rest]
-        elif prev.lang == "zh":
-            edits.append((0, 0, new))
-        else:
-            edits.append((*_before_mark(prev.text), f" in {new}"))
+        possessive = bool(prev.places) and bool(re.search(r"['’]s$", prev.part(prev.places[0])))
+        edits += _put(prev, prev.places, f.place_text + ("'s" if possessive else ""), "in ")
     if f.kind and f.kind != prev.kind:
         kept = [(s, e) for s, e, _ in prev.kinds]
         edits += [(s, e, "") for s, e in kept]
@@ -309,6 +292,19 @@ def _substituted(f: Slots, prev: Slots, w: Words) -> str:
     elif subject:
         edits.append((*_before_mark(prev.text), (" " if prev.lang == "en" else "") + subject))
     return _tidy(_replace(prev.text, edits), prev.lang)
+
+
+def _put(prev: Slots, spans: tuple[tuple[int, int], ...], new: str,
+         en_lead: str) -> list[tuple[int, int, str]]:
+    """Edits that put `new` where the previous question has `spans` (the first takes
+    it, the others go), or, when it has none, in front (Chinese) or before its
+    question mark (English, after `en_lead`: "in Wuhu")."""
+    if spans:
+        first, *rest = spans
+        return [(*first, new)] + [(s, e, "") for s, e in rest]
+    if prev.lang == "zh":
+        return [(0, 0, new)]
+    return [(*_before_mark(prev.text), f" {en_lead}{new}")]
 
 
 def _before_mark(text: str) -> tuple[int, int]:

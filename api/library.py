@@ -22,7 +22,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +49,6 @@ class Change:
     kind: str  # "add" | "delete"
     doc_id: str
     path: Path | None = None  # the uploaded file (add)
-    queued: float = field(default_factory=time.time)
 
 
 class Library:
@@ -214,10 +213,12 @@ class Library:
                     faiss_kind=manifest.get("faiss", "flat"), reuse=[self.index_dir])
         self._swap(Assistant.over(self.index_dir, current.embedder,
                                   settings=getattr(current, "settings", None)))
-        # Files of uploads the new index no longer holds (deleted or replaced) go.
+        # Files of uploads the new index does not hold (deleted or replaced, or an upload
+        # deleted again before it was built) go.
         kept = {p.resolve() for p in sources.values()}
-        for d in current.documents.values():
-            old = _source(d.path).resolve()
+        gone = [_source(d.path) for d in current.documents.values()]
+        gone += [c.path for c in changes if c.path is not None]
+        for old in (p.resolve() for p in gone):
             if old not in kept and self.folder.resolve() in old.parents:
                 shutil.rmtree(old.parent, ignore_errors=True)
         return len(corpus)

@@ -244,3 +244,14 @@ def test_a_reader_who_asks_for_chinese_hears_why_in_chinese(library) -> None:  #
     assert r.status_code == 415 and r.json()["detail"].startswith("不支持的文件类型 .exe")
     r = client.delete("/api/documents/no-such", headers=zh)
     assert r.status_code == 404 and r.json()["detail"] == "库中没有文档 no-such"
+
+
+def test_an_upload_deleted_again_leaves_no_file_behind(library) -> None:  # noqa: ANN001
+    client, tmp = library
+    report = CORPUS_DIR / "reports" / "hefei-2023-plan.txt"
+    assert client.post("/api/documents", headers=AUTH,
+                       files={"file": (report.name, report.read_bytes())}).status_code == 202
+    assert client.delete("/api/documents/hefei-2023-plan", headers=AUTH).status_code == 202
+    status = _wait(client)
+    assert status["state"] == "idle" and status["documents"] == 3
+    assert not list((tmp / "lib").rglob("*.txt"))

@@ -45,7 +45,7 @@ from qa.compose import (
     table_title,
 )
 from qa.evidence import TermWeights, coverage, sentence_spans
-from qa.figures import extract_figures, table_row_figures
+from qa.figures import VS_TARGET, extract_figures, table_row_figures
 from qa import conversation
 from qa import warm as warm_state
 from qa.units import COUNT_UNITS
@@ -960,8 +960,11 @@ class Assistant:
         # "GDP增长了多少": not 工业增加值占GDP比重37.3%, a share *of* the subject asked.
         # It measures a part of the subject, like a narrower indicator.
         narrow = narrow or (not q.asks_share and self._share_of_asked(around, ev))
+        # "比计划目标高多少": the gap the report states after 高于计划目标, not the result.
+        gap = q.asks_gap and bool(VS_TARGET.search(f.label))
         score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
-                 + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column - 0.15 * narrow)
+                 + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column - 0.15 * narrow
+                 + (0.6 if gap else -0.6 if q.asks_gap else 0.0))
         return ScoredFigure(f, score, rel, period_ok, unit_ok, own, narrow)
 
     def _titled_row(self, p: Passage) -> tuple[str, frozenset[str]]:
@@ -1261,7 +1264,10 @@ class Assistant:
             if top.relevance < self.settings.min_figure_relevance:
                 return "no figure"
             floor = self.settings.min_clause_relevance
-            if top.own < floor and self._lead_cover(ev, p, top.figure) < floor:
+            # A stated gap to the target ("、高于计划目标0.7个百分点") speaks of its sentence's
+            # subject, not of its own clause's words.
+            gap = q.asks_gap and bool(VS_TARGET.search(top.figure.label))
+            if top.own < floor and self._lead_cover(ev, p, top.figure) < floor and not gap:
                 return "no figure"  # the sentence is on topic, the figure's clause is not
             if q.period_explicit and not q.compare and not top.period_ok:
                 return f"period {q.period}"

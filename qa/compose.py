@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from qa.figures import VS_TARGET
 from qa.query import Query
 from reportqa import lang, periods
 from reportqa.types import Answer, Citation, Figure, Passage
@@ -192,15 +193,28 @@ def table_title(p: Passage) -> str:
     return next((part.strip() for part in p.section.split(" / ") if part.strip().startswith("表")), "")
 
 
+def _gap_label(f: Figure) -> str:
+    """"Above its target" for 高于计划目标0.7个百分点 (a gap to the target the report states)."""
+    if not VS_TARGET.search(f.label):
+        return ""
+    if lang.pattern("above_target").search(f.label):
+        return "Above its target by"
+    if lang.pattern("below_target").search(f.label):
+        return "Below its target by"
+    return ""
+
+
 def _en(q: Query, sources: list[Source], figures: list[Figure]) -> str:
     parts = []
     for f in figures:
-        label = _cap(f.label_en or f.label)
+        label = _gap_label(f) or _cap(f.label_en or f.label)
         rendered = f.text_en or f.text
         if f.kind == "growth" and f.unit == "%":
             verb = "fell by" if f.value < 0 else "grew by"
             rendered = rendered.replace("-", "", 1) if f.value < 0 else rendered
             parts.append(f"{label} {verb} {rendered} ({f.text}) — {period_en(f.period)}.")
+        elif label.endswith(" by"):
+            parts.append(f"{label} {rendered} ({f.text}) — {period_en(f.period)}.")
         else:
             parts.append(f"{label}: {rendered} ({f.text}) — {period_en(f.period)}.")
     quotes = []

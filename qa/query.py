@@ -130,6 +130,7 @@ class Query:
     places: tuple[str, ...] = ()  # kept for callers; places are read by qa.route
     frame: Frame | None = None  # the years it was read against
     report_years: tuple[int, ...] = ()  # years of the report it names ("2023年政府工作报告")
+    asks_gap: bool = False  # how far a result was from its target (比计划目标高多少)
 
 
 def validate_question(question: object) -> str:
@@ -333,6 +334,14 @@ def _target_of_result_year(q: str, frame: Frame) -> bool:
     return False
 
 
+def asks_gap(q: str, lang: str) -> bool:
+    """Whether a question asks how far a result was from its target."""
+    if lang == "zh":
+        return bool(lang_data.pattern("asks_vs_target").search(q))
+    return bool(lang_data.pattern("asks_vs_target_en").search(q)) and bool(
+        re.search(r"\b(how (?:many|much|far)|by how|what (?:margin|gap))\b", q, re.I))
+
+
 def asks_stock(q: str) -> bool:
     """Whether a question asks how many there are in all, not how many were added."""
     return bool(_STOCK.search(q)) and not _FLOW.search(q)
@@ -385,10 +394,14 @@ def analyse(question: str, frame: Frame | None = None) -> Query:
     compare = compare or all(y in years for y in report_years)
     maybe = not _ENTITY_EN.search(q) if lang == "en" else not _ENTITY_ZH.search(q)
     explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
+    gap = asks_gap(q, lang)
     period = question_period(q, lang, years, frame)
+    if gap:  # the gap the report states of a result: "高于计划目标0.7个百分点"
+        period, compare = frame.label(frame.result if frame.result in years or not years
+                                      else max(years), "result"), False
     periods = {period}
     res, tgt = frame.result, frame.target
-    if compare:  # "2022 result against the 2023 target": both years' passages are wanted
+    if compare and not gap:  # "2022 result against the 2023 target": both years' passages
         target = _COMPARED_TARGET.search(q) or "力争" in q
         actual = re.search(r"实际|完成|actual|achieved|result", q, re.I)
         if res in years and tgt in years:
@@ -412,4 +425,4 @@ def analyse(question: str, frame: Frame | None = None) -> Query:
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
                  wants_number or compare, maybe, compare, explicit,
                  unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang),
-                 asks_stock(q), (), frame, named_report)
+                 asks_stock(q), (), frame, named_report, gap)

@@ -110,3 +110,15 @@ def test_expected_to_complete_in_the_year_reviewed_is_the_estimate(bare_library)
     a = bare_library.ask("How much fixed-asset investment was Beilin District expected to "
                          "complete in 2024?")
     assert [f.text for f in a.figures][:1] == ["38.7亿元"] and a.figures[0].period == "2024-estimate"
+
+
+@pytest.mark.parametrize(("question", "gap"), [
+    ("遂宁市2021年地区生产总值增速比计划目标高多少？", "0.7个百分点"),
+    ("四川2019年全社会固定资产投资增速比预期目标高出多少？", "0.2个百分点"),
+    ("By how many points did Suining's 2021 retail sales growth beat the plan target?", "7.4个百分点"),
+])
+def test_the_gap_to_a_target_is_the_gap_the_report_states(bare_library, question: str,  # noqa: ANN001
+                                                          gap: str) -> None:
+    a = bare_library.ask(question)
+    assert [f.text for f in a.figures][:1] == [gap], a.answer
+    assert a.figures[0].period.endswith("-actual")

@@ -563,6 +563,10 @@ class Assistant:
                         scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
             toks += [a for forms in alts.values() for a in forms]  # retrieval looks for all
             toks += list(q.numbers)
+            # A place one English word was guessed to be ("far" → 威远) is none the question
+            # names: those were read by the router and taken out of `text`.
+            toks = [t for t in toks if scale.get(t, 1.0) >= 1.0
+                    or self.glossary.kind_of(t) != "place"]
         years = {str(y) for y in q.years}
         toks = [t for t in dict.fromkeys(toks) if t not in years and t not in self._place_words]
         if not subject_terms(toks, q.units) and "%" in q.units:
@@ -960,8 +964,11 @@ class Assistant:
         # "GDP增长了多少": not 工业增加值占GDP比重37.3%, a share *of* the subject asked.
         # It measures a part of the subject, like a narrower indicator.
         narrow = narrow or (not q.asks_share and self._share_of_asked(around, ev))
-        # "比计划目标高多少": the gap the report states after 高于计划目标, not the result.
+        # "比计划目标高多少": the gap the report states after 高于计划目标, not the result;
+        # it speaks of its sentence's subject.
         gap = q.asks_gap and bool(VS_TARGET.search(f.label))
+        if gap:
+            rel = max(rel, sentence_cov)
         score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
                  + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column - 0.15 * narrow
                  + (0.6 if gap else -0.6 if q.asks_gap else 0.0))

@@ -405,8 +405,10 @@ def _respective_labels(
             else:
                 out.append(x + head if head else x)
         return out
-    if verbs:
-        return []
+    if verbs and subject:
+        return []  # a subject of its own that does not split: the figures keep theirs
+    # "城乡居民人均可支配收入36430元、15393元,同比增长6.2%、8.4%": no subject here, the
+    # respective ones before it in the sentence.
     sentence_lo = _last_delim(masked, lo, SENTENCE_DELIMS)
     earlier = [g for g in found if sentence_lo <= g.start < lo and g.label]
     return [g.label for g in earlier[-n:]] if len(earlier) >= n else []

@@ -609,6 +609,10 @@ def test_values_joined_as_their_subjects_are_each_ones() -> None:
      [("47197元", "城镇常住居民人均可支配收入"), ("16135元", "农村常住居民人均可支配收入")]),
     ("fangxian-2023-plan", "城乡居民人均可支配收入36430元、15393元",
      [("36430元", "城镇居民人均可支配收入"), ("15393元", "农村居民人均可支配收入")]),
+    # …and the growth rates after them, with no subject of their own, are theirs too.
+    ("fangxian-2023-plan", "城乡居民人均可支配收入36430元、15393元,同比增长6.2%、8.4%",
+     [("36430元", "城镇居民人均可支配收入"), ("15393元", "农村居民人均可支配收入"),
+      ("6.2%", "城镇居民人均可支配收入"), ("8.4%", "农村居民人均可支配收入")]),
 ])
 def test_a_word_that_names_two_things_gives_each_its_figure(doc: str, sentence: str,
                                                             expected: list) -> None:

@@ -129,6 +129,7 @@ class _Found:
     lead: str  # a leading qualifier (突破, 超 …): just before `start`, not in `text`
     label: str = ""
     label_from_text: bool = False
+    ratio: bool = False  # "12.5:28.4:59.1": one figure, the parts of a whole
 
 
 def extract_figures(
@@ -159,23 +160,48 @@ def extract_figures(
     for f in found:
         fig_period = _period_for(text, f, period)
         kind, value = _kind_and_sign(text, f, found, fig_period)
+        if f.ratio:
+            kind, value = "ratio", f.value
         fig = Figure(
             text=f.text, value=float(value), unit=f.unit, label=f.label,
             label_en=_label_en(gloss, f.label), period=fig_period, kind=kind,
             start=offset + f.start, end=offset + f.end, qualifier=f.qualifier,
         )  # fmt: skip
-        figures.append(replace(fig, text_en=render_en(fig)))
+        figures.append(replace(fig, text_en=f.text if f.ratio else render_en(fig)))
     return figures
+
+
+# A ratio of parts ("三次产业结构比为22.0:37.8:40.2", "调整为26: 32.5: 41.5"): three or more
+# numbers joined by colons, or two after a word of ratio (比) — not a time of day (10:23).
+_RATIO = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?){1,3}(?![\d.:：])")
+_RATIO_WORD = re.compile(r"比")
+
+
+def _ratios(text: str, blocked: list[tuple[int, int]]) -> list[_Found]:
+    out = []
+    for m in _RATIO.finditer(text):
+        parts = re.split(r"\s?[:：]\s?", m.group(0))
+        if any(a < m.start() < b for a, b in blocked):
+            continue
+        if len(parts) < 3 and not _RATIO_WORD.search(text, max(0, m.start() - 10), m.start()):
+            continue
+        out.append(_Found(start=m.start(), end=m.end(), text=m.group(0),
+                          value=parse_number(parts[0]), unit="", qualifier="", lead="",
+                          ratio=True))
+    return out
 
 
 def _find(text: str) -> list[_Found]:
     blocked = [m.span() for m in _SPANS_RE.finditer(text)]
-    found = []
+    found = _ratios(text, blocked)
+    taken = [(f.start, f.end) for f in found]
     for m in FIGURE_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue  # a part of a ratio is not a figure of its own
         f = _from_match(text, m, blocked)
         if f is not None:
             found.append(f)
-    return found
+    return sorted(found, key=lambda f: f.start)
 
 
 def _from_match(text: str, m: re.Match[str], blocked: list[tuple[int, int]]) -> _Found | None:

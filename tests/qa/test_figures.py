@@ -635,3 +635,18 @@ def test_a_result_against_its_target_stays_a_result(doc: str, sentence: str, res
                                                  "2021-actual")}
     assert figs[result].period == "2021-actual"
     assert target is None or figs[target].period == "2021-target"
+
+
+@pytest.mark.parametrize(("doc", "sentence", "ratios"), [
+    ("zhongjiang-2023-bulletin", "三次产业结构比为22.0:37.8:40.2", ["22.0:37.8:40.2"]),
+    ("wangjiang-2022-bulletin", "三次产业结构由上年的17.3:41.2:41.5调整为17.8:39.3:42.9",
+     ["17.3:41.2:41.5", "17.8:39.3:42.9"]),
+])
+def test_a_ratio_of_parts_is_one_figure(doc: str, sentence: str, ratios: list[str]) -> None:
+    text = (ROOT / "corpus/reports" / f"{doc}.txt").read_text(encoding="utf-8")
+    start = text.index(sentence)
+    figs = extract_figures(text[start:start + len(sentence)], start, "2022-actual")
+    assert [f.text for f in figs] == ratios and all(f.kind == "ratio" for f in figs)
+    assert all(text[f.start:f.end] == f.text for f in figs)
+    # A time of day is no ratio.
+    assert [f.kind for f in extract_figures("发布时间 10:23", 0, "")] != ["ratio"]

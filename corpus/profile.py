@@ -181,6 +181,11 @@ def _gazetteer_names() -> frozenset[str]:
     return frozenset(g.name for g in lang.gazetteer())
 
 
+def is_place_name(word: str) -> bool:
+    """Whether `word` names a place of the gazetteer, in full or short (威远县, 威远)."""
+    return word in _gazetteer_names() or word in _gazetteer_shorts()
+
+
 def _strip(name: str) -> str:
     lv = lang.level_of(name)
     return _strip_nationalities(name[: -len(lv.suffix)] if lv else name)

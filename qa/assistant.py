@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from corpus.profile import is_place_name
 from corpus.tables import cell_period
 from index.embed import Embedder, default_backend
 from index.segment import Segmenter
@@ -524,8 +525,8 @@ class Assistant:
                 if sure_tb:
                     # A place is named by the question's own words (the router reads
                     # them), never guessed from an English word ("far" → 远 → 威远).
-                    zhs = [z for z in zhs if self.glossary.kind_of(z) != "place"
-                           and z not in self._place_words]
+                    zhs = [z for z in zhs if not (is_place_name(z) or z in self._place_words
+                                                  or self.glossary.kind_of(z) == "place")]
                     if not zhs:
                         continue
                 if sure_tb:  # the term base's words for one phrase: any one covers it
@@ -563,10 +564,6 @@ class Assistant:
                         scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
             toks += [a for forms in alts.values() for a in forms]  # retrieval looks for all
             toks += list(q.numbers)
-            # A place one English word was guessed to be ("far" → 威远) is none the question
-            # names: those were read by the router and taken out of `text`.
-            toks = [t for t in toks if scale.get(t, 1.0) >= 1.0
-                    or self.glossary.kind_of(t) != "place"]
         years = {str(y) for y in q.years}
         toks = [t for t in dict.fromkeys(toks) if t not in years and t not in self._place_words]
         if not subject_terms(toks, q.units) and "%" in q.units:

@@ -314,10 +314,9 @@ def _read_tsv(lines: list[str], source: str) -> Iterable[Entry]:
         yield Entry(en, zh, kind)
 
 
-def genre_entries(path: Path = GENRE_TERMS_PATH) -> list[Entry]:
-    """The genre's indicator terms (`reportqa/lang/indicators.tsv`: zh, en and their
-    aliases) as glossary entries: every English form names the term and its aliases."""
-    out: list[Entry] = []
+def _indicator_rows(path: Path) -> list[tuple[str, str, list[str], list[str]]]:
+    """indicators.tsv as (zh, en, Chinese aliases, English aliases) rows."""
+    rows = []
     lines = path.read_text(encoding="utf-8").splitlines()
     for n, line in enumerate(lines[1:], 2):
         if not line.strip() or line.startswith("#"):
@@ -326,10 +325,20 @@ def genre_entries(path: Path = GENRE_TERMS_PATH) -> list[Entry]:
         if len(cols) != 4 or not cols[0].strip() or not cols[1].strip():
             raise ValueError(f"{path}:{n}: expected 'zh<TAB>en<TAB>aliases_zh<TAB>aliases_en'")
         zh, en, aliases_zh, aliases_en = (c.strip() for c in cols)
-        english = [en] + [a for a in aliases_en.split("|") if a]
+        rows.append((zh, en, [a for a in aliases_zh.split("|") if a],
+                     [a for a in aliases_en.split("|") if a]))
+    return rows
+
+
+def genre_entries(path: Path = GENRE_TERMS_PATH) -> list[Entry]:
+    """The genre's indicator terms (`reportqa/lang/indicators.tsv`: zh, en and their
+    aliases) as glossary entries: every English form names the term and its aliases."""
+    out: list[Entry] = []
+    for zh, en, aliases_zh, aliases_en in _indicator_rows(path):
+        english = [en, *aliases_en]
         for e in english:
             out.append(Entry(e, zh, "indicator", zh))
-        for alias in (a for a in aliases_zh.split("|") if a and not a.isascii()):
+        for alias in (a for a in aliases_zh if not a.isascii()):
             out += [Entry(e, alias, "indicator", zh) for e in english]
     return out
 
@@ -345,12 +354,8 @@ def indicator_spellings() -> dict[str, tuple[str, ...]]:
     """Every way the genre writes an indicator in Chinese text (its name and Chinese
     aliases, GDP included), lower-cased → all of them."""
     out: dict[str, tuple[str, ...]] = {}
-    lines = GENRE_TERMS_PATH.read_text(encoding="utf-8").splitlines()[1:]
-    for line in lines:
-        cols = line.split("\t")
-        if line.startswith("#") or len(cols) != 4:
-            continue  # genre_entries says what is wrong with such a line
-        forms = tuple(dict.fromkeys([cols[0].strip(), *(a for a in cols[2].split("|") if a)]))
+    for zh, _, aliases_zh, _ in _indicator_rows(GENRE_TERMS_PATH):
+        forms = tuple(dict.fromkeys([zh, *aliases_zh]))
         for f in forms:
             out.setdefault(f.lower(), forms)
     return out

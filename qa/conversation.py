@@ -353,7 +353,7 @@ def _new_measure(f: Slots, prev: Slots) -> str:
 
 def _ask_word_zh(body: str) -> str:
     """A Chinese follow-up with no question word gets one (总量 → 总量是多少？)."""
-    if re.search(r"多少|几|什么|哪|如何|怎样|多快|多大|吗", body):
+    if _asks_in(body, "zh"):
         return "" if body.endswith(("？", "?")) else "？"
     return "是多少？"
 
@@ -399,9 +399,7 @@ def _asks(f: Slots) -> bool:
 
 
 def _asks_in(text: str, language: str) -> bool:
-    pat = r"多少|几|什么|哪|如何|怎样|多快|多大" if language == "zh" else \
-        r"(?i)\b(what|how|which|who|when|where|is|was|were|did|does)\b"
-    return bool(re.search(pat, text))
+    return bool(words(language).find("question", text))
 
 
 Turn = tuple[str, str | None]  # (the question as asked, as understood when known)

@@ -174,7 +174,7 @@ def extract_figures(
 # A ratio of parts ("三次产业结构比为22.0:37.8:40.2", "调整为26: 32.5: 41.5"): three or more
 # numbers joined by colons, or two after a word of ratio (比) — not a time of day (10:23).
 _RATIO = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?){1,3}(?![\d.:：])")
-_RATIO_WORD = re.compile(r"比")
+_RATIO_WORD = lang.pattern("ratio_word")
 
 
 def _ratios(text: str, blocked: list[tuple[int, int]]) -> list[_Found]:
@@ -263,13 +263,14 @@ def _label_all(text: str, found: list[_Found], context_label: str) -> None:
 def _label_target_asides(text: str, found: list[_Found]) -> None:
     """"社会消费品零售总额增长2.7%,…(预期目标为10.5%以上)": a target in brackets that
     names nothing but the target is the target of its sentence's subject."""
+    asides = list(_ASIDE.finditer(text))
     for f in found:
-        aside = next((m for m in _ASIDE.finditer(text) if m.start() < f.start < m.end()), None)
+        aside = next((m for m in asides if m.start() < f.start < m.end()), None)
         if aside is None:
             continue
         lead = text[aside.start():f.start]
-        if not _TARGET_WORDS.search(lead) or re.sub(r"[(（\s为是:：的]", "",
-                                                     _TARGET_WORDS.sub("", lead)):
+        if not _TARGET_WORDS.search(lead) or lang.pattern("aside_filler").sub(
+                "", _TARGET_WORDS.sub("", lead)):
             continue
         lo = _last_delim(text, aside.start(), SENTENCE_DELIMS)
         head = next((g for g in found if lo <= g.start < aside.start() and g.label), None)
@@ -404,7 +405,7 @@ def _joined_values(text: str, found: list[_Found], i: int) -> list[_Found]:
     """The figures from `found[i]` on written as one list ("2%和6%", "3、5、8个"), or []."""
     group = [found[i]]
     for g in found[i + 1:]:
-        if text[group[-1].end:g.start].strip() not in ("和", "、", "及", "与"):
+        if not lang.pattern("value_joiner").match(text[group[-1].end:g.start].strip()):
             break
         group.append(g)
     return group if len(group) > 1 else []
@@ -415,7 +416,7 @@ def _respective_labels(
 ) -> list[str]:
     subject = clean_label(text[lo:p])
     if verbs:  # the subject before a verb of growth ("…收入增长2%和6%")
-        subject = re.sub(r"(?:同比|比上年|分别)?(?:增长|下降|提高|增加|减少|达到|为|是)+$", "", subject)
+        subject = lang.pattern("subject_verb_tail").sub("", subject)
     items = [x for x in re.split(r"[、和及与]", subject) if x]
     if len(items) == 1 and n > 1:  # 城乡常住居民…分别达47197元、16135元: 城镇…, 农村…
         items = _split_word(items[0], n) or items

@@ -12,7 +12,8 @@ years, the period kind it asks (target, result), its measure (growth, total),
 and its subject — the longest run of words left when those and the words of
 asking are taken out. A follow-up keeps the slots it fills and takes the others
 from the question before. Which words play which part is data
-(`reportqa/lang/followups.tsv`); nothing here knows a report.
+(`reportqa/lang/followups.tsv`), and so is how a rewritten question is written
+out (`followup_forms.tsv`); nothing here knows a report or a language.
 """
 
 from __future__ import annotations
@@ -69,6 +70,42 @@ def words(language: str) -> Words:
             body = rf"(?<![\w-])(?:{body})(?![\w-])"
         roles[role] = re.compile(body, flags)
     return Words(roles, tuple(contrasts), tuple(shifts))
+
+
+@dataclass(frozen=True)
+class Forms:
+    """How a rewritten question is written out in one language (followup_forms.tsv)."""
+
+    forms: dict[str, str]
+    tidy: tuple[tuple[re.Pattern[str], str], ...]
+
+    def get(self, name: str) -> str:
+        return self.forms.get(name, "")
+
+    def fill(self, name: str, **slots: str) -> str:
+        """The form `name` with its slots put in; a [bracketed] part that holds an
+        empty slot is left out."""
+        def part(m: re.Match[str]) -> str:
+            inner = m.group(1)
+            needed = re.findall(r"\{(\w+)\}", inner)
+            return inner if all(slots.get(k) for k in needed) else ""
+        return re.sub(r"\[([^\]]*)\]", part, self.get(name)).format_map(slots)
+
+
+@cache
+def forms(language: str) -> Forms:
+    named: dict[str, str] = {}
+    tidy: list[tuple[re.Pattern[str], str]] = []
+    for r in lang.rows("followup_forms.tsv"):
+        if r["lang"] != language:
+            continue
+        if r["name"] == "tidy":
+            pattern, _, replacement = r["form"].partition(" =>")
+            replacement = replacement[1:] if replacement.startswith(" ") else replacement
+            tidy.append((re.compile(pattern), replacement))
+        else:
+            named[r["name"]] = r["form"]
+    return Forms(named, tuple(tidy))
 
 
 @dataclass(frozen=True)
@@ -237,10 +274,8 @@ def _year_form(f: Slots, prev: Slots) -> str:
             if pat.match(y):
                 y = str(int(named[0]) + offset)
                 break
-    if prev.lang == "zh" and re.fullmatch(r"(?:19|20)\d\d", y):
-        return y + "年"
-    if prev.lang == "en" and re.fullmatch(r"(?:19|20)\d\d", y):
-        return "in " + y
+    if re.fullmatch(r"(?:19|20)\d\d", y):
+        return forms(prev.lang).fill("year", year=y)
     return y
 
 
@@ -255,13 +290,14 @@ def _with_missing(f: Slots, prev: Slots) -> str:
     year = "" if f.years else prev.year_text
     if not place and not year:
         return f.text
+    fm = forms(f.lang)
     if f.lang == "zh":
-        return f"{place}{year}{core}".rstrip("？?") + "？"
-    extra = " ".join(x for x in (f"in {place}" if place else "", year) if x)
+        return _tidy(fm.fill("context", place=place, year=year, subject=core.rstrip("？?")), "zh")
+    extra = " ".join(x for x in (fm.fill("place", place=place) if place else "", year) if x)
     body = core.rstrip("?？. ")
     if not _asks_in(body, "en"):
-        body = "What was " + body
-    return _tidy(f"{body} {extra}?", "en")
+        body = fm.fill("ask", body=body)
+    return _tidy(f"{body} {extra}", "en")
 
 
 def _substituted(f: Slots, prev: Slots, w: Words) -> str:
@@ -269,10 +305,12 @@ def _substituted(f: Slots, prev: Slots, w: Words) -> str:
     edits: list[tuple[int, int, str]] = []
     inserts_after_subject: list[str] = []
     if f.years:
-        edits += _put(prev, prev.years, _year_form(f, prev), "")
+        year = _year_form(f, prev)
+        edits += _put(prev, prev.years, year, year)
     if f.places:
         possessive = bool(prev.places) and bool(re.search(r"['’]s$", prev.part(prev.places[0])))
-        edits += _put(prev, prev.places, f.place_text + ("'s" if possessive else ""), "in ")
+        place = forms(prev.lang).fill("possessive" if possessive else "place", place=f.place_text)
+        edits += _put(prev, prev.places, place if possessive else f.place_text, place)
     if f.kind and f.kind != prev.kind:
         kept = [(s, e) for s, e, _ in prev.kinds]
         edits += [(s, e, "") for s, e in kept]
@@ -295,16 +333,16 @@ def _substituted(f: Slots, prev: Slots, w: Words) -> str:
 
 
 def _put(prev: Slots, spans: tuple[tuple[int, int], ...], new: str,
-         en_lead: str) -> list[tuple[int, int, str]]:
+         added: str) -> list[tuple[int, int, str]]:
     """Edits that put `new` where the previous question has `spans` (the first takes
-    it, the others go), or, when it has none, in front (Chinese) or before its
-    question mark (English, after `en_lead`: "in Wuhu")."""
+    it, the others go), or, when it has none, `added` in front (Chinese) or before
+    its question mark (English: "in Wuhu")."""
     if spans:
         first, *rest = spans
         return [(*first, new)] + [(s, e, "") for s, e in rest]
     if prev.lang == "zh":
-        return [(0, 0, new)]
-    return [(*_before_mark(prev.text), f" {en_lead}{new}")]
+        return [(0, 0, added)]
+    return [(*_before_mark(prev.text), f" {added}")]
 
 
 def _before_mark(text: str) -> tuple[int, int]:
@@ -318,10 +356,7 @@ def _context(prev: Slots, f: Slots, year: bool = True) -> str:
     place, year and subject, the follow-up's own place and year first."""
     place = f.place_text or prev.place_text
     when = (_year_form(f, prev) if f.years else prev.year_text) if year else ""
-    subject = prev.subject_text
-    if prev.lang == "zh":
-        return f"{place}{when}{subject}"
-    return subject + (f" of {place}" if place else "") + (f" {when}" if when else "")
+    return forms(prev.lang).fill("context", place=place, year=when, subject=prev.subject_text)
 
 
 def _new_measure(f: Slots, prev: Slots) -> str:
@@ -334,40 +369,41 @@ def _new_measure(f: Slots, prev: Slots) -> str:
         edits = [(s - c0, e - c0, "") for s, e in f.places + f.years + f.pronouns
                  if c0 <= s and e <= c1]
         body = _replace(text[c0:c1], edits)
-        body = re.sub(r"^[的之]", "", body.strip())
-        return _tidy(_context(prev, f) + (body or core) + _ask_word_zh(body), "zh")
+        body = re.sub(forms("zh").get("strip_start") or "^$", "", body.strip())
+        return _tidy(_ask_word_zh(_context(prev, f) + (body or core), body), "zh")
     if f.pronouns:
         s, e = f.pronouns[0]
         pron = text[s:e].lower()
         subject = _context(prev, f, year=False)
-        new = f"the {subject}'s" if pron in ("its", "their") else f"the {subject}"
+        fm = forms("en")
+        possessive = pron in fm.get("pronoun_possessive").split("|")
+        new = fm.fill("pronoun_possessive_subject" if possessive else "pronoun_subject",
+                      subject=subject)
         edits = [(s, e, new)] + [(a, b, "") for a, b in f.places + f.years]
         year = _year_form(f, prev) if f.years else prev.year_text
         body = _replace(text, edits).rstrip().rstrip("?？.")
-        return _tidy(f"{body} {year}?", "en")
+        return _tidy(f"{body} {year}", "en")
     body = core.rstrip("?？. ")
-    if not re.match(r"(?i)(what|how|which|by)\b", body):
-        body = "What was " + body
-    return _tidy(f"{body} of the {_context(prev, f)}?", "en")
+    fm = forms("en")
+    if not re.match(fm.get("asks_start") or "$^", body):
+        body = fm.fill("ask", body=body)
+    return _tidy(fm.fill("measure_of", body=body, context=_context(prev, f)), "en")
 
 
-def _ask_word_zh(body: str) -> str:
+def _ask_word_zh(text: str, body: str) -> str:
     """A Chinese follow-up with no question word gets one (总量 → 总量是多少？)."""
-    if _asks_in(body, "zh"):
-        return "" if body.endswith(("？", "?")) else "？"
-    return "是多少？"
+    return text if _asks_in(body, "zh") else forms("zh").fill("ask", body=text)
 
 
 def _tidy(text: str, language: str) -> str:
-    if language == "zh":
-        text = re.sub(r"\s+", "", text)
-        text = re.sub(r"的的+", "的", text)
-        text = re.sub(r"[呢吗]+(?=[？?]?$)", "", text)
-        return text if text.endswith(("？", "?")) else text + "？"
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s+([?,.!'’])", r"\1", text)
-    text = re.sub(r"\bthe the\b", "the", text, flags=re.I)
-    return text if text.endswith("?") else text + "?"
+    """A rewritten question cleaned up (followup_forms.tsv's tidy rows), ending in
+    its question mark."""
+    fm = forms(language)
+    for pattern, replacement in fm.tidy:
+        text = pattern.sub(replacement, text)
+    text = text.strip()
+    mark = fm.get("mark") or "?"
+    return text if text.endswith((mark, "?", "？")) else text + mark
 
 
 def rewrite(question: str, previous: str | None, places: Spans) -> str:

@@ -75,3 +75,19 @@ def test_bad_history_is_a_clear_error(bare_library, history):  # noqa: ANN001
 def test_without_history_a_follow_up_is_a_question_of_its_own(bare_library):  # noqa: ANN001
     assert bare_library.understand("那2023年呢？", []) == "那2023年呢？"
     assert bare_library.understand("那2023年呢？", None) == "那2023年呢？"
+
+
+def test_how_a_rewrite_is_written_out_is_read_from_the_data_file() -> None:
+    from qa import conversation
+
+    en = conversation.forms("en")
+    assert en.fill("context", subject="GDP", place="Wuhu", year="in 2022") == "GDP of Wuhu in 2022"
+    assert en.fill("context", subject="GDP", place="", year="") == "GDP"  # no dangling "of"
+    zh = conversation.forms("zh")
+    assert zh.fill("year", year="2021") == "2021年"
+    # the clean-up rows apply in order and the mark is the language's
+    assert conversation._tidy("芜湖市 2022年  GDP的的增速呢", "zh") == "芜湖市2022年GDP的增速？"
+    assert conversation._tidy("What was  the the GDP ?", "en") == "What was the GDP?"
+    for language in ("zh", "en"):
+        for name in ("year", "place", "context", "ask", "mark"):
+            assert conversation.forms(language).get(name), (language, name)

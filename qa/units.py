@@ -5,8 +5,9 @@ Arithmetic is in `Decimal` from the digits as written, so 1202.8亿 is
 noise. A `Figure.value` float is made from that Decimal and turned back with
 `decimal_of()`, which is exact because ``repr(float)`` round-trips.
 
-The unit list is derived from the report (every classifier and measure that
-follows a number in it) plus a few common ones.
+The genre's units, magnitudes and qualifiers are data (reportqa/lang/units.tsv);
+the unit list of an index adds every classifier and measure that follows a number
+in its reports.
 """
 
 from __future__ import annotations
@@ -14,26 +15,25 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-MAGNITUDES: dict[str, Decimal] = {
-    "万亿": Decimal(10) ** 12,
-    "亿": Decimal(10) ** 8,
-    "万": Decimal(10) ** 4,
-    "千": Decimal(10) ** 3,
-}
-# 千 is a magnitude only when it is not the start of a unit (千瓦时, 千米, 千伏).
-MAGNITUDE_RE = r"万亿|亿|万|千(?![瓦米伏克])"
+from reportqa import lang
 
-PERCENT_UNITS = ("%", "个百分点", "百分点", "‰", "个千分点")
+def _rows(kind: str) -> list[dict[str, str]]:
+    return [r for r in lang.rows("units.tsv") if r["kind"] == kind]
+
+
+# The units, magnitudes and qualifiers of the genre, and their English:
+# reportqa/lang/units.tsv.
+MAGNITUDES: dict[str, Decimal] = {r["unit"]: Decimal(10) ** int(r["value"])
+                                  for r in _rows("magnitude")}
+# 千 is a magnitude only when it is not the start of a unit (千瓦时, 千米, 千伏).
+MAGNITUDE_RE = "|".join(m if m != "千" else "千(?![瓦米伏克])"
+                        for m in sorted(MAGNITUDES, key=len, reverse=True))
+
+PERCENT_UNITS = tuple(r["unit"] for r in _rows("percent"))
 # Classifiers: the figure counts things.
-COUNT_UNITS = (
-    "人次", "场次", "个", "家", "户", "人", "处", "所", "条", "组", "笔", "名", "座", "席",
-    "辆", "项", "件", "场", "套", "只", "头", "台", "口", "袋", "张", "间", "位", "批", "次",
-)  # fmt: skip
+COUNT_UNITS = tuple(r["unit"] for r in _rows("count"))
 # Measures: money and physical quantities; the figure is an amount.
-MEASURE_UNITS = (
-    "平方公里", "平方千米", "平方米", "立方米", "千瓦时", "千瓦", "千米", "公里", "公顷",
-    "美元", "元", "标准箱", "公斤", "千克", "吨", "担", "亩", "米", "方", "天", "倍",
-)  # fmt: skip
+MEASURE_UNITS = tuple(r["unit"] for r in _rows("measure"))
 UNITS: tuple[str, ...] = tuple(
     sorted(PERCENT_UNITS[1:] + COUNT_UNITS + MEASURE_UNITS, key=len, reverse=True)
 )
@@ -44,71 +44,14 @@ _PAREN_UNIT = re.compile(rf"[（(]\s*({MAGNITUDE_RE})?\s*(%|{UNIT_RE})?\s*[)）]
 
 # English: (singular, plural); "" means the bare number reads best ("132").
 UNIT_EN: dict[str, tuple[str, str]] = {
-    "元": ("yuan", "yuan"),
-    "美元": ("US dollar", "US dollars"),
-    "吨": ("tonne", "tonnes"),
-    "公斤": ("kg", "kg"),
-    "千克": ("kg", "kg"),
-    "担": ("dan (50 kg)", "dan (50 kg)"),
-    "标准箱": ("TEU", "TEU"),
-    "头": ("head", "head"),
-    "亩": ("mu", "mu"),
-    "公顷": ("hectare", "hectares"),
-    "平方公里": ("km²", "km²"),
-    "平方千米": ("km²", "km²"),
-    "平方米": ("m²", "m²"),
-    "立方米": ("cubic metre", "cubic metres"),
-    "方": ("cubic metre", "cubic metres"),
-    "公里": ("km", "km"),
-    "千米": ("km", "km"),
-    "米": ("m", "m"),
-    "千瓦时": ("kWh", "kWh"),
-    "千瓦": ("kW", "kW"),
-    "天": ("day", "days"),
-    "倍": ("time", "times"),
-    "人": ("person", "people"),
-    "名": ("person", "people"),
-    "人次": ("person-time", "person-times"),
-    "户": ("household", "households"),
-    "辆": ("vehicle", "vehicles"),
-    "套": ("set", "sets"),
-    "组": ("set", "sets"),
-    "台": ("unit", "units"),
-    "席": ("seat", "seats"),
-    "袋": ("bag", "bags"),
-    "口": ("well", "wells"),
-    "个百分点": ("percentage point", "percentage points"),
-    "百分点": ("percentage point", "percentage points"),
-}
+    r["unit"]: (r["en"], r["en_plural"] or r["en"])
+    for kind in ("percent", "count", "measure") for r in _rows(kind) if r["en"]}
 
 # Qualifiers, leading (not part of the figure's text) and trailing (part of it).
-LEADING_QUALIFIERS = (
-    "不少于", "不低于", "不超过", "不高于", "突破", "超过", "高于", "低于", "不到", "超", "逾",
-    "近", "约",
-)  # fmt: skip
-TRAILING_QUALIFIERS = ("以上", "以下", "左右", "以内", "之内")
+LEADING_QUALIFIERS = tuple(r["unit"] for r in _rows("leading"))
+TRAILING_QUALIFIERS = tuple(r["unit"] for r in _rows("trailing"))
 QUALIFIER_EN: dict[str, str] = {
-    "以上": "at least",
-    "不少于": "at least",
-    "不低于": "at least",
-    "以下": "at most",
-    "以内": "no more than",
-    "之内": "no more than",
-    "不超过": "no more than",
-    "不高于": "no more than",
-    "左右": "about",
-    "约": "about",
-    "余": "more than",
-    "多": "more than",
-    "突破": "over",
-    "超过": "over",
-    "超": "over",
-    "逾": "over",
-    "高于": "above",
-    "低于": "below",
-    "不到": "under",
-    "近": "nearly",
-}
+    r["unit"]: r["en"] for kind in ("leading", "trailing", "inner") for r in _rows(kind) if r["en"]}
 
 _MINUS = str.maketrans({"－": "-", "−": "-"})
 

@@ -40,7 +40,7 @@ from corpus.structure import (
     period_of_heading,
     split_lines,
 )
-from corpus.tables import build_table, read_table
+from corpus.tables import Table, build_table, read_column_table, read_table
 from reportqa.lang import is_metadata_line
 from reportqa.types import Document, Passage, TableCell, passage_id
 
@@ -100,8 +100,14 @@ class _Parser:
         table = self._table_at(i)
         if table is not None:
             self._flush_glue()
-            self._table(table[0])
+            self._table(build_table(self.text, table[0]))
             return table[1]
+        column_table = read_column_table(self.text, self.lines, i) \
+            if is_table_title(self.box) else None
+        if column_table is not None:
+            self._flush_glue()
+            self._table(column_table[0])
+            return column_table[1]
         if is_box_title(text) or is_table_title(text):
             self._flush_glue()
             self.box, self.table_outline = text, []
@@ -145,8 +151,7 @@ class _Parser:
             return raw_rows, after
         return None
 
-    def _table(self, raw_rows: list[list[Span]]) -> None:
-        table = build_table(self.text, raw_rows)
+    def _table(self, table: Table) -> None:
         outline = self._outline()
         period = _period_of(outline)
         for row in table.rows:

@@ -26,7 +26,7 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(\S.*)$")
 BOX_RE = re.compile(r"^专栏\s*\d+\s*[：:]")
-TABLE_TITLE_RE = re.compile(r"^表\s*\d+\s*[：:]")
+TABLE_TITLE_RE = re.compile(r"^表\s*(?:\d+|[一二三四五六七八九十]{1,3})\s*[：:]")
 
 # A document title ends with the kind of document it is.
 _DOC_KIND_SUFFIX = re.compile(

@@ -25,6 +25,7 @@ A row with a single cell under a multi-column header is a group label
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from corpus.chunking import Span, trim
@@ -87,6 +88,78 @@ def read_table(text: str, lines: list[Line], first: int) -> tuple[list[list[Span
             break
         j += 1
     return [[(c[0], c[1]) for c in row] for row in rows], last + 1
+
+
+# A web page's table, one cell per line without tabs, after its 表N title:
+#     单位:万元 / 指标名称 / 按现行价格计算 / 比上年 ±% / 地区生产总值 / 2728738.78 / 4.0 / …
+# (each cell a line of its own, blank lines between): the header cells run to the
+# first value; then each row is a label and up to one value per value column.
+_VALUE_LINE = re.compile(r"^[-+－−]?\d[\d,，]*(?:\.\d+)?\s*[%‰]?$")
+_UNIT_LINE = re.compile(r"^单位\s*[:：]\s*([^\s:：]{1,8})$")
+MAX_CELL_CHARS = 30  # a longer line is prose: the table has ended
+MIN_COLUMN_ROWS = 2
+
+
+def read_column_table(text: str, lines: list[Line], first: int) -> tuple[Table, int] | None:
+    """The table written one cell per line (no tabs) from line `first` — after its
+    title — and the index of the line after it; None when the lines are no such
+    table (fewer than two header cells, or rows that do not fit them)."""
+    cells: list[int] = []  # indexes of the non-blank lines that may be cells
+    j, blanks = first, 0
+    while j < len(lines):
+        line = lines[j]
+        if line.is_blank:
+            blanks += 1
+            if blanks > 2:
+                break
+        else:
+            t = line.stripped
+            if line.is_indented_cell or is_structural(t) or len(t) > MAX_CELL_CHARS:
+                break
+            cells.append(j)
+            blanks = 0
+        j += 1
+    unit = ""
+    if cells and (m := _UNIT_LINE.match(lines[cells[0]].stripped)):
+        unit, cells = m.group(1), cells[1:]
+
+    def is_value(k: int) -> bool:
+        return bool(_VALUE_LINE.match(lines[cells[k]].stripped))
+
+    n_head = next((k for k in range(len(cells)) if is_value(k)), len(cells)) - 1
+    if n_head < 2:  # the last non-value before the first value is the first row's label
+        return None
+    headers = [lines[cells[0]].stripped] + [_column_header(lines[cells[k]].stripped, unit)
+                                            for k in range(1, n_head)]
+    n_values = n_head - 1
+    rows: list[TableRow] = []
+    k, end = n_head, None
+    while k < len(cells) and not is_value(k):
+        values = 0
+        while values < n_values and k + 1 + values < len(cells) and is_value(k + 1 + values):
+            values += 1
+        if not values:
+            break
+        row = [lines[cells[x]] for x in range(k, k + 1 + values)]
+        rows.append(TableRow("", tuple(
+            TableCell(h, ln.stripped, *trim(text, ln.start, ln.end))
+            for h, ln in zip(headers, row, strict=False))))
+        end = cells[k + values]
+        k += 1 + values
+    if len(rows) < MIN_COLUMN_ROWS or end is None:
+        return None
+    return Table(tuple(headers), tuple(rows)), end + 1
+
+
+def _column_header(header: str, unit: str) -> str:
+    """A header with its unit in brackets, as the row readers expect: "比上年 ±%" →
+    "比上年（%）"; a value column with no unit of its own takes the table's (万元)."""
+    if re.search(r"[(（][^)）]*[)）]\s*$", header):
+        return header
+    if re.search(r"[%‰]\s*$", header):
+        mark = header.rstrip()[-1]
+        return re.sub(r"[\s±+-]*[%‰]\s*$", "", header) + f"（{mark}）"
+    return f"{header}（{unit}）" if unit else header
 
 
 def build_table(text: str, raw_rows: list[list[Span]]) -> Table:

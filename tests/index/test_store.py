@@ -127,6 +127,15 @@ def test_changed_dictionary_makes_bm25_stale(built: Path) -> None:
         load_index(built)
 
 
+def test_changed_genre_data_makes_the_index_stale_and_setup_derives_it_again(built: Path) -> None:
+    m = json.loads((built / "manifest.json").read_text())
+    assert m["lang_sha256"]  # recorded at build time
+    m["lang_sha256"] = "0" * 64  # as if reportqa/lang had changed since
+    (built / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(IndexStoreError, match="reportqa/lang.*reportqa setup"):
+        load_index(built)
+
+
 def test_index_of_other_bm25_tokens_is_stale(built: Path) -> None:
     m = json.loads((built / "manifest.json").read_text())
     m["bm25"]["tokenizer"] = "jieba"  # built before compounds indexed their inner words

@@ -98,6 +98,105 @@ class Coverage:
 
 
 PART_CREDIT = 0.6  # a term found only through its parts (进出口总额 → 进出口) counts this much
+# A compound the sentence says in its own wording (财政总收入 in 全部财政收入, 农村居民 in
+# 城乡居民…分别) counts this much: nearly the term, but not the term as written.
+SAID_CREDIT = 0.9
+
+
+def said_in_parts(term: str, parts: Sequence[str], sentence: str) -> bool:
+    """Whether a compound term is said in `sentence` with words between: it splits
+    into two or more of its dictionary words (`parts`), leaving out at most one
+    character, and the sentence says them in that order, close together (城乡居民 in
+    城乡常住居民, 财政总收入 in 全部财政收入; not 城镇困难人员 in "城镇新增就业…就业困难
+    人员", whose words are clauses apart)."""
+    text = sentence.lower()
+    found = sorted({w.lower() for w in parts if w != term and len(w) >= 2 and w.lower() in text},
+                   key=len, reverse=True)
+    t = term.lower()
+    pieces, skipped, i = [], 0, 0
+    while i < len(t):
+        w = next((w for w in found if t.startswith(w, i)), None)
+        if w is None:
+            skipped, i = skipped + 1, i + 1
+        else:
+            pieces.append(w)
+            i += len(w)
+    if skipped > 1 or len(pieces) < 2:
+        return False
+    return _in_order(pieces, text)
+
+
+PIECE_GAP = 3  # characters a sentence may put between two words of a term (常住)
+
+
+def _in_order(pieces: list[str], text: str) -> bool:
+    k = text.find(pieces[0])
+    while k >= 0:
+        end, ok = k + len(pieces[0]), True
+        for w in pieces[1:]:
+            nxt = text.find(w, end)
+            if nxt < 0 or nxt - end > PIECE_GAP:
+                ok = False
+                break
+            end = nxt + len(w)
+        if ok:
+            return True
+        k = text.find(pieces[0], k + 1)
+    return False
+
+
+def mostly_said(term: str, sentence: str, share: float = 0.75, min_len: int = 4) -> bool:
+    """Whether a compound of four characters or more is plausibly the sentence's own
+    wording of it: most of its characters there, its first two and its last one too
+    (财政总收入 ~ 全部财政收入). A modifier in
+    front that the sentence lacks (人均地区生产总值 ~ 地区生产总值) makes another measure."""
+    chars = set(term)
+    if len(term) < min_len or not all("\u4e00" <= c <= "\u9fff" for c in chars):
+        return False
+    # in one stretch of the sentence, a little longer than the term at most: from its
+    # first two characters to its last (就业困难人员 is no wording of 城镇困难人员 when
+    # 城镇 is two clauses before it)
+    i = sentence.find(term[:2])
+    while i >= 0:
+        for j in range(i + 2, min(len(sentence), i + len(term) + WORDING_SLACK) + 1):
+            if sentence[j - 1] == term[-1] and sum(c in sentence[i:j] for c in chars) >= \
+                    share * len(chars):
+                return True
+        i = sentence.find(term[:2], i + 1)
+    return False
+
+
+WORDING_SLACK = 2  # characters a report's wording of a term may add (财政总收入 ~ 全部财政收入)
+
+
+def said_by_pair(term: str, sentence: str) -> bool:
+    """Whether the sentence names `term` in a word that names two things (农村居民 in
+    城乡居民): the pair word, and the rest of the term after it (城镇新增就业 is not
+    said by 城乡新型文化空间)."""
+    for word, parts in lang.split_words().items():
+        k = sentence.find(word)
+        if k < 0:
+            continue
+        for p in parts:
+            if term == p:
+                return True
+            rest = term[len(p):]
+            if term.startswith(p) and (len(rest) < 2 or rest in sentence[k + len(word):]):
+                return True
+    return False
+
+
+def said_otherwise(term: str, parts: Sequence[str], sentence: str, min_len: int = 4) -> bool:
+    """Whether `sentence` says the compound `term` in its own wording (any of the three
+    above), though not as written; `min_len`: the shortest term whose characters
+    alone may say it (城镇化率 is not in 城镇调查失业率)."""
+    return (said_in_parts(term, parts, sentence) or mostly_said(term, sentence, min_len=min_len)
+            or said_by_pair(term, sentence))
+
+
+# In coverage, where every sentence of every passage is tried, a term of fewer
+# characters than this is not said by its characters alone.
+COVERAGE_MIN_LEN = 5
 
 
 def coverage(terms: Sequence[str], tokens: Set[str], weights: TermWeights,
@@ -123,6 +222,10 @@ def coverage(terms: Sequence[str], tokens: Set[str], weights: TermWeights,
             matched.append(t)
             continue
         sub = parts.get(t, ()) if parts else ()
+        if text and said_otherwise(t, sub, text, COVERAGE_MIN_LEN):
+            got += w * SAID_CREDIT
+            matched.append(t)
+            continue
         found = [x for x in sub if x in tokens or (text and x in text)]
         if found:
             # The last part is the head (幼儿学位 is a kind of 学位): it weighs double.

@@ -485,6 +485,17 @@ def _period_for(text: str, f: _Found, period: str) -> str:
         lo, hi = inside
     sentence = text[lo:hi]
     if inside is None:
+        # A target word speaks of its own clause, or, in the sentence's first clause,
+        # of the list it leads ("主要预期目标是：…"): one in another clause of a list
+        # ("…粮食产量3582万吨…,城镇调查失业率控制在预期目标内") says nothing of this figure.
+        own_lo = _last_delim(text, f.start, CLAUSE_DELIMS)
+        ends = [i for i in (text.find(d, f.end, hi) for d in CLAUSE_DELIMS) if i >= 0]
+        own_hi = min(ends, default=hi)
+        firsts = [i for i in (text.find(d, lo, hi) for d in CLAUSE_DELIMS) if i >= 0]
+        first_hi = min(firsts, default=hi)
+        sentence = text[own_lo:own_hi] if own_lo <= first_hi else \
+            text[lo:first_hi] + "，" + text[own_lo:own_hi]
+    if inside is None:
         sentence = _ASIDE.sub("", sentence)
     sentence = VS_TARGET.sub("", _SPANS_RE.sub("", sentence))
     words = {m.group(0) for m in _TARGET_WORDS.finditer(sentence)}

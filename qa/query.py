@@ -131,6 +131,7 @@ class Query:
     frame: Frame | None = None  # the years it was read against
     report_years: tuple[int, ...] = ()  # years of the report it names ("2023年政府工作报告")
     asks_gap: bool = False  # how far a result was from its target (比计划目标高多少)
+    negated: tuple[str, ...] = ()  # what it says it does not want (不是存栏, "not deposits")
 
 
 def validate_question(question: object) -> str:
@@ -361,10 +362,25 @@ def without_report_name(q: str, lang: str) -> tuple[str, tuple[int, ...]]:
         return q, ()
     years = tuple(sorted({int(y) for m in found for y in _YEAR.findall(m.group(0))}))
     rest = re.sub(r"[(（]\s*[)）]", "", pat.sub(" " if lang == "en" else "", q))
-    rest = re.sub(r"^[\s,，:：]+", "", re.sub(r"\s{2,}", " ", rest)).strip()
+    rest = re.sub(r"\s+([,，])", r"\1", re.sub(r"\s{2,}", " ", rest))
+    rest = re.sub(r"^[\s,，:：]+", "", rest).strip()
     if len(re.sub(r"[\W\d_]", "", rest)) < 2:  # nothing left to ask: keep the words
         return q, ()
     return rest, years
+
+
+def without_negated(q: str, lang: str) -> tuple[str, tuple[str, ...]]:
+    """`q` without what it says it does not want ("注意不是存栏", "(loans, not
+    deposits)"), and those words."""
+    pat = lang_data.pattern("negated" if lang == "zh" else "negated_en")
+    found = [m.group("neg").strip() for m in pat.finditer(q)]
+    if not found:
+        return q, ()
+    rest = re.sub(r"[(（]\s*[,，]?\s*[)）]", "", pat.sub("", q))
+    rest = re.sub(r"[,，]\s*(?=[)）?？]|$)", "", rest).strip()
+    if len(re.sub(r"[\W\d_]", "", rest)) < 2:
+        return q, ()
+    return rest, tuple(f for f in found if f)
 
 
 def analyse(question: str, frame: Frame | None = None) -> Query:
@@ -373,6 +389,7 @@ def analyse(question: str, frame: Frame | None = None) -> Query:
     q = simplified(without_markup(validate_question(question)))
     lang = detect_lang(q)
     q, named_report = without_report_name(q, lang)
+    q, negated = without_negated(q, lang)
     if frame is None:
         named = explicit_years(q)
         frame = Frame.of(max(named) if named else None, None, fallback=2000)
@@ -425,4 +442,4 @@ def analyse(question: str, frame: Frame | None = None) -> Query:
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
                  wants_number or compare, maybe, compare, explicit,
                  unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang),
-                 asks_stock(q), (), frame, named_report, gap)
+                 asks_stock(q), (), frame, named_report, gap, negated)

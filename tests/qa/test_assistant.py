@@ -303,3 +303,30 @@ def test_who_is_eligible_asks_for_a_group_not_a_name(assistant) -> None:  # noqa
     d = assistant.ask("Who qualifies for the HPV vaccine subsidy in 2023?").to_dict()
     _check_offsets(d)
     assert not d["abstained"] and "初中二年级在校女学生" in d["answer"]
+
+
+@pytest.mark.parametrize("question", [
+    "What was Zorbliton's GDP growth in 2022?",
+    "How much grain did Farnwick County produce in 2023?",
+    "What was retail sales growth in Quillmoor in 2021?",
+])
+def test_a_place_no_one_knows_is_one_the_library_lacks_not_a_word_to_skip(
+        bare_library, question: str) -> None:  # noqa: ANN001
+    a = bare_library.ask(question)
+    assert a.abstained and "no report on" in a.answer and not a.figures, a.answer
+
+
+def test_capitalised_words_that_are_no_place_do_not_abstain(bare_library) -> None:  # noqa: ANN001
+    a = bare_library.ask("How fast did GDP grow in 2021 according to Xinhua?")
+    assert "no report on" not in a.answer
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("宁远县2023年生猪存栏多少万头？注意不是出栏", "58.97万头"),
+    ("宁远县2023年生猪出栏多少？不是存栏", "94.28万头"),
+    ("What was Fang County's loan balance at the end of 2023? (loans, not deposits)", "219.06亿元"),
+])
+def test_what_a_question_says_it_does_not_want_is_not_the_answer(bare_library, question: str,  # noqa: ANN001
+                                                                 figure: str) -> None:
+    a = bare_library.ask(question)
+    assert [f.text for f in a.figures][:1] == [figure], a.answer

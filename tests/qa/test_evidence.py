@@ -18,3 +18,28 @@ def test_a_compound_found_through_its_head_counts_more_than_through_a_modifier()
 def test_a_whole_term_counts_fully() -> None:
     weights = TermWeights([["粮食产量"], ["其他"]])
     assert coverage(["粮食产量"], {"粮食产量"}, weights).score == 1.0
+
+
+def test_a_term_said_in_the_sentence_s_own_wording_counts_nearly_fully() -> None:
+    from qa.evidence import SAID_CREDIT
+
+    weights = TermWeights([["全部", "财政", "收入"], ["城乡", "居民"], ["其他"]])
+    # 财政总收入 said as 全部财政收入; 农村居民人均可支配收入 said by 城乡…分别
+    fiscal = coverage(["财政总收入"], {"全部", "财政", "收入"}, weights, "全部财政收入增长9.2%",
+                      {"财政总收入": ["财政", "总", "收入"]})
+    rural = coverage(["农村居民人均可支配收入"], {"城乡", "居民"}, weights,
+                     "城乡居民人均可支配收入分别为41236元、17325元",
+                     {"农村居民人均可支配收入": ["农村", "居民", "人均", "可支配收入"]})
+    assert fiscal.score == rural.score == SAID_CREDIT
+
+
+def test_words_of_a_term_clauses_apart_are_not_its_wording() -> None:
+    from qa.evidence import mostly_said, said_by_pair, said_in_parts
+
+    sentence = "城镇新增就业人员3.2万人,城镇失业人员再就业1.1万人,就业困难人员就业0.4万人"
+    assert not said_in_parts("城镇困难人员", ["城镇", "困难", "人员"], sentence)
+    assert not mostly_said("城镇困难人员", sentence)
+    assert said_in_parts("城乡居民", ["城乡", "居民"], "城乡常住居民收入稳步增长")
+    # a pair word names the term only with the rest of it after it
+    assert said_by_pair("农村居民收入", "城乡居民收入分别增长5%、7%")
+    assert not said_by_pair("城镇新增就业", "建设城乡新型文化空间3个")

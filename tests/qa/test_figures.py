@@ -650,3 +650,13 @@ def test_a_ratio_of_parts_is_one_figure(doc: str, sentence: str, ratios: list[st
     assert all(text[f.start:f.end] == f.text for f in figs)
     # A time of day is no ratio.
     assert [f.kind for f in extract_figures("发布时间 10:23", 0, "")] != ["ratio"]
+
+
+def test_a_target_word_in_a_later_clause_of_a_list_says_nothing_of_the_figures_before() -> None:
+    # "…控制在预期目标内" speaks of its own clause: the results listed before it are results.
+    sentence = "全年地区生产总值增长6.1%,社会消费品零售总额增长9.8%,城镇登记失业率控制在预期目标以内,粮食产量52.4万吨。"
+    periods = {f.text: f.period for f in extract_figures(sentence, 0, "2021-actual")}
+    assert periods["6.1%"] == periods["9.8%"] == periods["52.4万吨"] == "2021-actual"
+    # …while one before the figures governs them all
+    lead = "今年主要预期目标是：地区生产总值增长6.5%,社会消费品零售总额增长8%。"
+    assert {f.period for f in extract_figures(lead, 0, "2021-actual")} == {"2021-target"}

@@ -150,3 +150,12 @@ def test_a_name_two_places_share_means_the_library_s_own_when_its_level_fits() -
     assert _docs(router, "What was Weishan County's GDP in 2021?") == [("weishan-2021-bulletin",)]
     assert [m.name for m in router.route("What was GDP in Weishan County in 2021?").mentions] == [
         "巍山彝族回族自治县"]
+
+
+def test_an_english_report_named_by_when_it_was_delivered_is_the_report(bare_library) -> None:  # noqa: ANN001
+    """The words that name the report ("delivered in April 2022") are not what is asked:
+    its last year is 2021."""
+    a = bare_library.ask("According to Suining's plan report delivered in April 2022, how much "
+                         "did GDP grow last year?")
+    growth = [f for f in a.figures if f.text == "8.2%"]
+    assert growth and growth[0].period == "2021-actual", a.answer

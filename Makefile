@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 GOLD   := $(sort $(wildcard eval/gold/*.jsonl)) eval/dev.jsonl eval/heldout/reports-blind2.jsonl
-# A second library: the default one plus 20 reports the code was never tuned on.
+# Larger libraries: the default one plus 20, 35 and 50 reports of the held-out sets.
 HELDOUT_INDEX := test-output/index-heldout
 
 .PHONY: serve test setup install browser eval eval-gate bench clean
@@ -53,6 +53,9 @@ eval-gate:
 	$(BIN)/reportqa index corpus eval/heldout/reports2 eval/heldout/reports3 --out $(HELDOUT_INDEX)-61 --reuse $(HELDOUT_INDEX) -q
 	$(BIN)/reportqa eval --gold eval/heldout/reports3-blind.jsonl --index $(HELDOUT_INDEX)-61 \
 	  --out test-output/eval-reports3 $(shell cat eval/thresholds-reports3.txt 2>/dev/null)
+	$(BIN)/reportqa index corpus eval/heldout/reports2 eval/heldout/reports3 eval/heldout/reports4 --out $(HELDOUT_INDEX)-76 --reuse $(HELDOUT_INDEX)-61 -q
+	$(BIN)/reportqa eval --gold eval/heldout/reports4-blind.jsonl --index $(HELDOUT_INDEX)-76 \
+	  --out test-output/eval-reports4 $(shell cat eval/thresholds-reports4.txt 2>/dev/null)
 
 eval: setup
 	$(BIN)/reportqa eval --gold $(GOLD) --out out/eval

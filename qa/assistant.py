@@ -3,6 +3,21 @@
     from qa import Assistant
     a = Assistant.load()            # model and index load once, here
     a.ask("2022年粮食产量是多少？").to_dict()
+
+A question travels through these stages, one module each:
+
+- analyse (`qa.query`, `qa.conversation` for a follow-up): its language, years,
+  period kind, units, what it does not want;
+- route (`qa.route`, `qa.reports`): the reports of the place and year it names;
+- terms (`qa.terms`): its words in the reports' words (the term base for English);
+- retrieve and fuse (here, over `qa.retrieve`'s BM25 and dense retrievers);
+- read figures and select (`qa.figures`, `qa.select`): the answering sentence and
+  its figures;
+- abstain (`qa.abstain`): one function per reason it cannot answer;
+- compose (`qa.compose`): the answer in the asker's language, with citations.
+
+`Assistant` holds the index and models and ties the stages together; the weights
+are in `Settings`.
 """
 
 from __future__ import annotations
@@ -11,7 +26,6 @@ import copy
 import gc
 import logging
 import os
-import re
 import time
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
@@ -23,7 +37,6 @@ from typing import Any
 
 import numpy as np
 
-from corpus.profile import is_place_name
 from corpus.tables import cell_period
 from index.embed import Embedder, default_backend
 from index.segment import Segmenter
@@ -36,43 +49,31 @@ from index.store import (
     recover,
 )
 from index import termbase as tb
-from qa.colloquial import QuestionWords, shares_characters
-from qa.compose import (
-    MAX_QUOTE,
-    abstention,
-    clause,
-    compose,
-    row_label,
-    table_title,
-)
-from qa.evidence import TermWeights, coverage, said_otherwise, sentence_spans
-from qa.figures import VS_TARGET, extract_figures, table_row_figures
+from qa.abstain import Abstaining
+from qa.select import Candidate, Evidence, Selecting
+from qa.terms import QuestionTerms
+from qa.colloquial import QuestionWords
+from qa.compose import abstention, compose, table_title
+from qa.evidence import TermWeights, sentence_spans
 from qa import conversation
 from qa import warm as warm_state
-from qa.units import COUNT_UNITS
 from qa.glossary import (
     GENERIC_HEADS,
     Glossary,
-    indicator_forms,
-    indicator_spellings,
     library_glossary,
-    narrower_forms,
     override_path,
 )
 from qa.query import (
-    COUNTER_KINDS,
     EN_STOPWORDS,
-    INTENT_TERMS,
     MAX_TOP_K,
     Frame,
     Query,
     analyse,
     explicit_years,
-    is_number,
     validate_question,
 )
 from qa.reports import Reports
-from qa.route import Mention, Route, Router
+from qa.route import Route, Router
 from qa.retrieve import (
     BM25Retriever,
     DenseRetriever,
@@ -84,7 +85,7 @@ from qa.retrieve import (
 from reportqa import lang as lang_data
 from reportqa import periods as period_labels
 from reportqa.paths import ROOT, default_index_dir, default_model
-from reportqa.types import Answer, Citation, Figure, Hit, Passage, TableCell
+from reportqa.types import Answer, Citation, Figure, Hit, Passage
 
 log = logging.getLogger(__name__)
 
@@ -129,54 +130,7 @@ class Settings:
     fragment_penalty: float = 0.3
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """What a question needs a passage to contain."""
-
-    content: list[str]  # subject terms (not intent words such as 目标, 多少)
-    parts: dict[str, list[str]]  # each term's dictionary words, for partial credit
-    scale: dict[str, float]  # how sure we are the question means each term
-    alts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other words for a term
-    asked: frozenset[str] = frozenset()  # its intent words (计划, 目标): a table column's
-    # Per subject term, the genre's other indicators that hold it (人均地区生产总值
-    # for 生产总值), less those the question names too.
-    narrower: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    negated: tuple[str, ...] = ()  # the words of what the question does not want
-
-    def forms(self, term: str) -> tuple[str, ...]:
-        """A term and the other words the question's phrase may mean by it."""
-        return (term, *self.alts.get(term, ()))
-
-    def written_in(self, term: str, text: str) -> bool:
-        return any(f in text for f in self.forms(term))
-
-
-@dataclass(frozen=True)
-class ScoredFigure:
-    figure: Figure
-    score: float
-    relevance: float  # share of the question's terms in the figure's label and clause
-    period_ok: bool
-    unit_ok: bool
-    own: float = 0.0  # the same in its label and clause alone, not the rest of its sentence
-    narrow: bool = False  # its clause names a narrower indicator than the one asked
-    # it speaks of its sentence's subject, not its clause's words: a stated gap to the
-    # target (高于计划目标0.7个百分点), a target a result is measured against
-    of_sentence: bool = False
-
-
-@dataclass
-class Candidate:
-    """One sentence of one retrieved passage, scored as the answer."""
-
-    hit: Hit
-    span: tuple[int, int]  # relative to the passage text
-    score: float
-    coverage: float
-    scored: list[ScoredFigure]  # its figures, best first (numeric questions only)
-
-
-class Assistant:
+class Assistant(QuestionTerms, Selecting, Abstaining):
     # What __init__ computes from the index that costs seconds; `Assistant.load` keeps
     # it beside the index (qa.warm) and hands it back in as `warm`.
     WARM = ("_tokens", "_periods", "_sentences", "_figures", "_titled", "_around", "router")
@@ -381,23 +335,6 @@ class Assistant:
         return conversation.understood(validate_question(question).strip(),
                                        conversation.turns(history), self._place_spans)
 
-    def _unknown_places(self, text: str) -> tuple[Mention, ...]:
-        """Capitalised words an English question writes where it names a place
-        ("Zorbliton's", "in Zorbliton?", "Zorbliton County") that neither the
-        gazetteer nor the term base knows."""
-        out = []
-        for m in lang_data.pattern("unplaced_name_en").finditer(text):
-            name = next(g for g in m.groups() if g)
-            start = m.start(next(k for k, v in m.groupdict().items() if v))
-            if not any(self._known_word(w) for w in re.split(r"[-\s]", name)):
-                out.append(Mention(name, start, start + len(name), name, name, ()))
-        return tuple(out)
-
-    def _known_word(self, word: str) -> bool:
-        low = word.lower()
-        return (low in EN_STOPWORDS or bool(self.termbase.lookup(tb.en_key(word)))
-                or bool(self.glossary.match_spans(word)[0]))
-
     def _place_spans(self, text: str) -> list[tuple[int, int]]:
         route = self.router.route(text, explicit_years(text), None)
         return [(m.start, m.end) for m in (*route.mentions, *route.missing)]
@@ -517,14 +454,6 @@ class Assistant:
             self.reports.name(answer, report, q.lang, several=len(self.profiles) > 1)
         return answer, score
 
-    def _negated_terms(self, q: Query, ev: Evidence, scope: tuple[str, ...]) -> tuple[str, ...]:
-        """The report's words for what the question does not want (存栏; "deposits" →
-        存款), less any the question asks for too."""
-        text = " ".join(q.negated)
-        terms = subject_terms(self._query_terms(replace(q, text=text), text, scope)[0])
-        asked = "".join(ev.forms(t)[0] + "".join(ev.forms(t)[1:]) for t in ev.content)
-        return tuple(t for t in terms if len(t) >= 2 and t not in asked)
-
     def _corpus_of(self, docs: tuple[str, ...]) -> str:
         """The lower-cased text of `docs`: a term is absent from the reports asked about
         even when another report of the library has it."""
@@ -536,179 +465,6 @@ class Assistant:
         return text
 
     # -------------------------------------------------------------- retrieval
-
-    def _query_terms(self, q: Query, text: str | None = None, scope: tuple[str, ...] = ()
-                     ) -> tuple[list[str], dict[str, float], dict[str, tuple[str, ...]],
-                                dict[str, float]]:
-        """Chinese retrieval tokens (the question's own, or its glossary terms), how
-        sure we are an English question means each one, the other words one English
-        phrase may mean by a term, and the BM25 weights of the term base's guesses.
-
-        A Chinese term that one English word stood for is a guess ("go up" → 占比,
-        "land" → 土地) unless it names an indicator, place or organisation: such
-        guesses weigh half and never prove absence. Phrases and names weigh fully.
-        Terms of one phrase with one head (合同引资, 协议引资 for "contracted
-        investment") are one subject said two ways: either one covers it.
-        """
-        scale: dict[str, float] = {}
-        alts: dict[str, tuple[str, ...]] = {}
-        guessed: dict[str, float] = {}  # the term base's words: their BM25 weight is how sure
-        text = q.text if text is None else text
-        corpus = self._corpus_of(scope) if scope else self._corpus_text
-        if q.lang == "zh":
-            toks = self.words.terms(text, corpus)
-            # A genre indicator the reports asked about never write as the question
-            # does is covered by the genre's spellings they use (地区生产总值 → 生产总值):
-            # looked for, and counted, in those.
-            for tok, others in self._indicator_spellings(toks, corpus).items():
-                alts[tok] = others
-                toks += list(others)
-        else:
-            groups = self._english_groups(text, corpus, scope)
-            toks = []
-            for zhs, n_words, sure_tb in groups:
-                if sure_tb:
-                    # A place is named by the question's own words (the router reads
-                    # them), never guessed from an English word ("far" → 远 → 威远).
-                    zhs = [z for z in zhs if not (is_place_name(z) or z in self._place_words
-                                                  or self.glossary.kind_of(z) == "place")]
-                    if not zhs:
-                        continue
-                if sure_tb:  # the term base's words for one phrase: any one covers it
-                    first = zhs[0]
-                    guessed.update({z: max(guessed.get(z, 0.0), sure_tb) for z in zhs})
-                    alts[first] = tuple(dict.fromkeys(alts.get(first, ()) + tuple(zhs[1:])))
-                    toks.append(first)
-                    scale[first] = max(scale.get(first, 0.0), sure_tb)
-                    continue
-                for zh in zhs:
-                    first = next((r for r in alts if r in zhs and self._same(r, zh)), None)
-                    if first is not None:
-                        if zh != first and zh not in alts[first]:
-                            alts[first] += (zh,)
-                        continue
-                    same = [o for o in zhs if o != zh and self._same(o, zh)]
-                    sure = n_words >= 2 or self.glossary.kind_of(zh) in ("indicator", "place", "org")
-                    # A term the report lacks, whose words it never says together
-                    # (人均地区生产总值), stays whole: cut into words the report has (人均,
-                    # 地区生产总值), its absence would be lost. 茶叶产量 is cut: the report
-                    # says "茶叶、花椒产量" in one sentence. A term said two ways stays whole.
-                    # (The genre's other spellings of a term are alternatives for
-                    # retrieval and absence; they do not keep it whole.)
-                    parts = self.segment(zh)
-                    two_ways = any(_same_head(o, zh) and not self.glossary.same_term(o, zh)
-                                   for o in same)
-                    # One the report does not write, but whose other spelling it does
-                    # (规模以上工业增加值 / 规上工业增加值), stays whole with that spelling.
-                    whole = two_ways or (zh.lower() not in corpus and (
-                        bool(same) or not self._said_together(parts, scope)))
-                    if same:
-                        alts[zh] = ()
-                    for tok in ([zh] if whole else parts):
-                        toks.append(tok)
-                        scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
-            toks += [a for forms in alts.values() for a in forms]  # retrieval looks for all
-            toks += list(q.numbers)
-        years = {str(y) for y in q.years}
-        toks = [t for t in dict.fromkeys(toks) if t not in years and t not in self._place_words]
-        if not subject_terms(toks, q.units) and "%" in q.units:
-            # "Which grew faster, Wuhu or Suining?": the economy, the genre's default subject.
-            default = lang_data.default_subjects().get("growth")
-            if default:
-                toks.append(default)
-                scale[default] = 1.0
-        return toks, scale, alts, guessed
-
-    @staticmethod
-    def _indicator_spellings(toks: list[str], corpus: str) -> dict[str, tuple[str, ...]]:
-        spellings = indicator_spellings()
-        out: dict[str, tuple[str, ...]] = {}
-        for tok in toks:
-            # The reports write it so (a report that says both 重大项目 and 重点项目 means
-            # two things), or it is another spelling of a term before it. A Latin
-            # abbreviation (GDP) is always its Chinese forms too.
-            if (tok.lower() in corpus and not tok.isascii()) or any(tok in v for v in out.values()):
-                continue
-            others = tuple(f for f in spellings.get(tok.lower(), ())
-                           if f.lower() != tok.lower() and f.lower() in corpus)
-            if others:
-                out[tok] = others
-        return out
-
-    def _english_groups(self, text: str, corpus: str, scope: tuple[str, ...] = ()
-                        ) -> list[tuple[list[str], int, float]]:
-        """An English question's phrases as Chinese terms, with how many words each
-        stood for and, for the term base's, how sure it is (0: the glossary's).
-
-        The glossary's come first (a report's override, the genre's terms); the words
-        it does not know get the term base's words for them. A genre term the reports
-        asked about never write (粮食产量 where they write 粮食总产量) gives way to the
-        term base's words for the same English, when those cover all of it and one
-        sentence of those reports says them together; else it stays, and its absence
-        is the answer ("resident population": 居民 and 人口 said apart are not it)."""
-        out: list[tuple[list[str], int, float]] = []
-        run: list[str] = []
-        glossed = bool(scope) and set(scope) <= self._glossed
-        for seg in self.glossary.segments(text) + [None]:
-            if seg is not None and not seg.zh:
-                run.append(seg.words[0])
-                continue
-            if run and not glossed:
-                out += self._termbase_groups(run, corpus)[0]
-            run = []
-            if seg is None:
-                break
-            if not any(z.lower() in corpus for z in seg.zh) and not glossed:
-                found, missed = self._termbase_groups(list(seg.words), corpus)
-                if found and not missed and self._said_together_any([z for z, _, _ in found], scope):
-                    out += found
-                    continue
-            out.append((list(seg.zh), len(seg.words), 0.0))
-        return self._in_context(out)
-
-    def _in_context(self, groups: list[tuple[list[str], int, float]]
-                    ) -> list[tuple[list[str], int, float]]:
-        """A guessed word's senses, narrowed to those some sentence of the library says
-        beside a word of another of the question's phrases ("care" beside 老年人 is
-        养老, not 救治); a guess that meets none keeps all its senses."""
-        if len(groups) < 2:
-            return groups
-        out = []
-        for i, (zhs, n, sure) in enumerate(groups):
-            if not sure or len(zhs) < 2:
-                out.append((zhs, n, sure))
-                continue
-            others = set().union(*(self._sentences_with(z) for j, (o, _, _) in enumerate(groups)
-                                   if j != i for z in o))
-            kept = [z for z in zhs if self._sentences_with(z) & others]
-            out.append((kept or zhs, n, sure))
-        return out
-
-    def _sentences_with(self, word: str) -> frozenset[int]:
-        """The numbers of the library's sentences that write `word` (cached)."""
-        found = self._sentence_cache.get(word)
-        if found is None:
-            found = frozenset(i for i, text in enumerate(self._sentence_texts) if word in text)
-            self._sentence_cache[word] = found
-        return found
-
-    def _termbase_groups(self, words: list[str], corpus: str
-                         ) -> tuple[list[tuple[list[str], int, float]], list[str]]:
-        """The term base's Chinese words for a run of English words (the ones the
-        reports in `corpus` write, where any of them does), how sure each is, and
-        the content words it has nothing for. A phrase is sure; one word is a guess,
-        and a verb's guess ("launched" → 启动) says how more than what: it weighs less."""
-        s = self.settings
-        stems = [tb.stem(w) for w in words]
-        found, unmatched = self.termbase.match(stems, skip=self._en_skip)
-        out = []
-        for terms, _, n in found:
-            zhs = [t.zh for t in terms]
-            here = [z for z in zhs if z in corpus] or zhs
-            verb = all(t.verbal for t in terms)
-            sure = 1.0 if n >= 2 else s.termbase_verb if verb else s.termbase_word
-            out.append((here, n, sure))
-        return out, [words[i] for i in unmatched if not words[i].isdigit()]
 
     def _hits(self, q: Query, qvec: np.ndarray, terms: list[str], n: int,
               mask: np.ndarray | None = None, weights: dict[str, float] | None = None
@@ -733,28 +489,6 @@ class Assistant:
                 if h.passage.id not in best or h.score > best[h.passage.id].score:
                     best[h.passage.id] = h
         return sorted(best.values(), key=lambda h: -h.score)
-
-    def _same(self, a: str, b: str) -> bool:
-        """One subject said two ways: one head (合同引资, 协议引资) or one genre term."""
-        return _same_head(a, b) or self.glossary.same_term(a, b)
-
-    def _said_together_any(self, groups: list[list[str]], scope: tuple[str, ...] = ()) -> bool:
-        """Whether one sentence of the reports in `scope` (default: all) writes one word
-        of each group."""
-        common = None
-        for zhs in groups:
-            these = frozenset().union(*(self._sentences_with(z) for z in zhs))
-            common = these if common is None else common & these
-        if not common:
-            return False
-        return not scope or any(self._sentence_doc[i] in scope for i in common)
-
-    def _said_together(self, words: list[str], scope: tuple[str, ...] = ()) -> bool:
-        """Whether one sentence of the reports in `scope` (default: all) holds all of `words`."""
-        need = set(words)
-        ids = ([self.bundle.passages[i].id for d in scope for i in self._doc_rows[d]] if scope
-               else self._sentences)
-        return any(need <= tokens for pid in ids for _, _, tokens in self._sentences[pid])
 
     def _scores(self, q: Query, qvec: np.ndarray, terms: list[str],
                 mask: np.ndarray | None = None, weights: dict[str, float] | None = None
@@ -808,7 +542,7 @@ class Assistant:
         `scope` is the reports answered from (what "absent" means; default: all)."""
         cands = [c for h in hits for c in self._candidates(q, ev, h)]
         best = max(cands, key=lambda c: c.score, default=None)
-        reason = self._abstain_reason(q, ev, best, self._corpus_of(scope) if scope else None)
+        reason = self.abstain_reason(q, ev, best, self._corpus_of(scope) if scope else None)
         if reason is not None or best is None:
             covers = self._covers(hits)
             return (abstention(q, reason or "no passage",
@@ -865,472 +599,6 @@ class Assistant:
                                  else "",
                                  period_labels.label(prof.target_year, "target") if prof.target_year
                                  else "") if x)
-
-    def _focus(self, ev: Evidence, p: Passage, span: tuple[int, int]) -> tuple[int, int]:
-        """The clauses of a long sentence around the one that covers the question best,
-        as many as a quote holds (offsets relative to the passage)."""
-        s, e = span
-        if e - s <= MAX_QUOTE:
-            return span
-        cuts = [s] + [m.end() for m in _CLAUSE_END.finditer(p.text, s, e)] + [e]
-        clauses = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-        covers = [self._cover(ev, frozenset(self.segment(p.text[a:b])), p.text[a:b]) for a, b in clauses]
-        i = j = max(range(len(clauses)), key=lambda k: (covers[k], -k))
-        while True:  # grow towards the better-covered neighbour while the quote fits
-            options = [k for k in (i - 1, j + 1) if 0 <= k < len(clauses)
-                       and clauses[max(j, k)][1] - clauses[min(i, k)][0] <= MAX_QUOTE]
-            if not options:
-                break
-            k = max(options, key=lambda k: covers[k])
-            i, j = min(i, k), max(j, k)
-        return clauses[i][0], clauses[j][1]
-
-    def _evidence(self, terms: list[str], units: AbstractSet[str], scale: dict[str, float],
-                  alts: dict[str, tuple[str, ...]] | None = None, text: str = "") -> Evidence:
-        """What a (part of a) question needs a passage to contain: its subject terms,
-        each with its dictionary words for partial credit.
-
-        Only what the question is about counts; a question that names nothing but a
-        year and "how many" has no subject the report could cover. Numbers steer
-        retrieval (number_bonus) but are not what a question is about.
-        """
-        alts = alts or {}
-        other = {a for forms in alts.values() for a in forms}
-        content = subject_terms([t for t in terms if t not in other], units)
-        asked = frozenset(t for t in terms if t in INTENT_TERMS and len(t) >= 2)
-        # The indicators the question names: as terms, or written out (人均GDP segments
-        # as 人均 + GDP).
-        forms = indicator_forms()
-        said = text + "".join(terms)
-        named = {forms.get(t, t) for t in terms} | {c for f, c in forms.items() if f in said}
-        # …and one whose modifier the question asks for ("rural" + "disposable income"
-        # names 农村居民人均可支配收入) is not narrower than what it asks.
-        def modifier_asked(t: str, f: str) -> bool:
-            spellings = (t, *alts.get(t, ()))
-            for o in spellings:
-                f = f.replace(o, "|")
-            return any(len(o) >= 2 and o not in spellings and o in f for o in terms)
-
-        narrower = {t: n for t in content
-                    if (n := tuple(f for f in dict.fromkeys(
-                        x for o in (t, *alts.get(t, ())) for x in narrower_forms(o))
-                        if forms[f] not in named and not modifier_asked(t, f)))}
-        return Evidence(content, {t: self.segment.subwords(t) for t in content}, scale, alts, asked,
-                        narrower)
-
-    def _cover(self, ev: Evidence, tokens: AbstractSet[str], text: str = "") -> float:
-        return coverage(ev.content, tokens, self.weights, text, ev.parts, ev.scale, ev.alts).score
-
-    def _candidates(self, q: Query, ev: Evidence, hit: Hit) -> list[Candidate]:
-        p = hit.passage
-        row = self._row[p.id]
-        # A term the passage writes out in one sentence earns no partial credit in
-        # another: "重点项目" is not half of "重大项目" when both are in the passage.
-        if any(t in p.text for t in ev.parts):
-            ev = replace(ev, parts={t: v for t, v in ev.parts.items() if t not in p.text})
-        cov_ctx = self._cover(ev, self._tokens[row], p.context)
-        numeric = q.wants_number or q.may_want_number
-        figs_all = self._figures[p.id] if numeric else []
-        out = []
-        prev_tokens: frozenset[str] = frozenset()
-        for s, e, sent_tokens in self._sentences[p.id]:
-            sent = p.text[s:e]
-            if p.kind == "table_row":  # a row says what it is with its table's title
-                sent, sent_tokens = self._titled[p.id]
-            cov_sent = self._cover(ev, sent_tokens, sent)
-            # A report names its subject in one sentence and gives the figure in the
-            # next ("…页岩气…。全年产气5.4亿立方米"): the previous sentence counts too.
-            cov_win = self._cover(ev, sent_tokens | prev_tokens)
-            prev_tokens = sent_tokens
-            cov = max(cov_sent, 0.8 * cov_win, 0.6 * cov_sent + 0.4 * cov_ctx)
-            # "那134个重点项目": the sentence with the question's own number is meant.
-            named = 0.1 * any(n in sent for n in q.numbers)
-            if not numeric:
-                score = 0.7 * cov + 0.3 * hit.score + 0.1 * (q.period in self._periods[row])
-                out.append(Candidate(hit, (s, e), score, cov, []))
-                continue
-            figs = [f for f in figs_all if p.start + s <= f.start and f.end <= p.start + e]
-            scored = sorted((self._score_figure(q, ev, p, f, cov) for f in figs),
-                            key=lambda sf: (-sf.score, -sf.own, sf.figure.start))
-            if q.counters and scored:
-                # "What growth rate is shown for X": X's figure in the unit asked comes
-                # first, if it is about X as much as the best one (not another subject's).
-                match = next((sf for sf in scored if self._unit_matches(sf.figure, q.counters)
-                              and sf.relevance >= scored[0].relevance - 0.05), None)
-                if match is not None and match is not scored[0]:
-                    scored = [match] + [sf for sf in scored if sf is not match]
-            if scored:
-                top = scored[0]
-                score = (0.4 * cov + 0.4 * top.relevance + 0.2 * hit.score
-                         + 0.15 * top.period_ok + 0.1 * top.unit_ok + named - 0.15 * top.narrow)
-                if q.period_explicit and not q.compare and not top.period_ok:
-                    score -= 0.5  # a figure of another year is the worst answer
-                if q.counters and not q.asks and not self._unit_matches(top.figure, q.counters):
-                    score -= 0.1  # "how many workers" is not answered by 5个 platforms
-            elif q.wants_number:  # a sentence without figures cannot answer "how many"
-                score = 0.4 * cov + 0.2 * hit.score - 0.3
-            else:
-                # "What is the 2023 goal for rural 5G?" may be answered by words
-                # (全覆盖): the sentence itself is the answer, as relevant as it covers.
-                score = (0.4 * cov + 0.4 * cov_sent + 0.2 * hit.score
-                         + 0.15 * (q.period in self._periods[row]) + named)
-                # A label, a title or a byline ("地区生产总值 |", "表一:2022年全县生产总值",
-                # "某县统计局") names the subject but states nothing about it.
-                if len(_STATEMENT_NOISE.sub("", sent)) < self.settings.min_statement_chars:
-                    score -= self.settings.fragment_penalty
-            out.append(Candidate(hit, (s, e), score, cov, scored))
-        return out
-
-    def _score_figure(self, q: Query, ev: Evidence, p: Passage, f: Figure,
-                      sentence_cov: float) -> ScoredFigure:
-        """How well a figure answers: its label and clause against the question
-        (the clause counts most; the rest of its sentence can name the subject)."""
-        around, tokens = self._around[(p.id, f.start)]
-        own = rel = self._cover(ev, tokens, around)
-        rel = max(rel, 0.5 * rel + 0.5 * sentence_cov)
-        period_ok = period_labels.answers(f.period, q.period)
-        unit_ok = self._unit_matches(f, q.units)
-        unit_bad = bool(q.units) and not unit_ok
-        share = q.asks_share and self._is_share(p, f)  # "占比多少": a share answers it
-        # "How much did the 127 newly started projects complete": the figure whose
-        # clause holds the question's own number, not that number itself.
-        named = any(n in around and n not in f.text for n in q.numbers)
-        # What a figure counts is its label's head (11个老旧小区改造工程 counts 工程,
-        # 改造老旧小区132个 counts 小区): a subject asked about that heads the label.
-        head = any(f.label.endswith(t[-2:]) for t in ev.content if len(t) >= 3)
-        # "How many are there in total": 累计达到114家, not 新增12家 beside it.
-        added = q.asks_stock and bool(ADDED.search(around))
-        # "How much is planned for 2023": the 年度计划投资 column, not 总投资 beside it.
-        cell = _cell_of(p, f)
-        column = cell is not None and any(t in cell.header for t in ev.asked)
-        # "生产总值是多少": 全年实现生产总值4502.13亿元, not 人均地区生产总值121630元
-        # (折合18083美元) beside it, whose clause names a narrower indicator that holds
-        # the term asked.
-        narrow = any(n in around for ns in ev.narrower.values() for n in ns)
-        # "GDP增长了多少": not 工业增加值占GDP比重37.3%, a share *of* the subject asked.
-        # It measures a part of the subject, like a narrower indicator.
-        narrow = narrow or (not q.asks_share and self._share_of_asked(around, ev))
-        # "比计划目标高多少": the gap the report states after 高于计划目标, not the result;
-        # it speaks of its sentence's subject.
-        gap = q.asks_gap and bool(VS_TARGET.search(f.label))
-        # "注意不是存栏": a figure whose clause says what the question does not want.
-        unwanted = any(t in around or t in f.label for t in ev.negated)
-        # "符合3%左右的预期目标" asked as a target: the target a result is measured
-        # against is the sentence subject's, like a stated gap.
-        own_period = period_labels.parse(f.period)
-        measured_against = (period_ok and own_period is not None and own_period.kind == "target"
-                            and bool(VS_TARGET.search(around)))
-        if gap or measured_against:
-            rel = max(rel, sentence_cov)
-        score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
-                 + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column - 0.15 * narrow
-                 + (0.6 if gap else -0.6 if q.asks_gap else 0.0)
-                 - self.settings.negated_penalty * unwanted)
-        return ScoredFigure(f, score, rel, period_ok, unit_ok, own, narrow,
-                            gap or measured_against)
-
-    def _titled_row(self, p: Passage) -> tuple[str, frozenset[str]]:
-        """A table row with its table's title (表3：2023年区级重点项目暂定安排)."""
-        text = f"{table_title(p)} {p.text}"
-        return text, frozenset(self.segment(text))
-
-    def _around_text(self, p: Passage, f: Figure) -> tuple[str, frozenset[str]]:
-        around = f"{f.label} {self._clause_of(p, f)}"
-        return around, frozenset(self.segment(around))
-
-    def _lead_cover(self, ev: Evidence, p: Passage, f: Figure) -> float:
-        """How well a figure's clause, with the clauses before it back to the previous
-        figure, covers the question ("…页岩气增产扩能，全年产气5.4亿立方米")."""
-        lo, _ = clause(p.text, 0, len(p.text), [f], p.start)
-        prev = [g for g in self._figures[p.id] if g.end - p.start <= lo]
-        if prev and len(p.text[lo:f.start - p.start]) <= 3:  # "…5.4亿立方米，增长56.2%"
-            lo, _ = clause(p.text, 0, len(p.text), [prev[-1]], p.start)
-        before = [g.end - p.start for g in self._figures[p.id] if g.end - p.start <= lo]
-        start = max(before, default=0)
-        stop = max((s for s, _, _ in self._sentences[p.id] if s <= lo), default=0)
-        around, _ = self._around[(p.id, f.start)]
-        text = p.text[max(start, stop):lo] + " " + around
-        return self._cover(ev, frozenset(self.segment(text)), text)
-
-    @staticmethod
-    def _share_of_asked(around: str, ev: Evidence) -> bool:
-        """Whether a figure's clause is a share whose whole is a subject asked (占GDP比重)."""
-        m = lang_data.pattern("share_of").search(around)
-        if m is None:
-            return False
-        whole = m.group(1).lower()
-        return any(t.lower() in whole for t in ev.content) or any(
-            a.lower() in whole for forms in ev.alts.values() for a in forms)
-
-    def _is_share(self, p: Passage, f: Figure) -> bool:
-        """A share or proportion: its kind says so, or its clause does (占比, 比重)."""
-        around, _ = self._around[(p.id, f.start)]
-        return f.kind in ("share", "ratio") or any(w in around for w in ("占比", "比重", "占", "强度"))
-
-    @staticmethod
-    def _unit_matches(f: Figure, units: AbstractSet[str]) -> bool:
-        return (f.unit in units or COUNTER_KINDS.get(f.unit) in units
-                or ("count" in units and f.unit in COUNT_UNITS))
-
-    @staticmethod
-    def _clause_of(p: Passage, f: Figure) -> str:
-        """The clause a figure sits in; for a table cell, its column header."""
-        lo, hi = clause(p.text, 0, len(p.text), [f], p.start)
-        if p.kind == "table_row" and p.cells:
-            cell = _cell_of(p, f)
-            label = row_label(p)
-            return f"{label} {cell.header} {p.text[lo:hi]}" if cell else label
-        return p.text[lo:hi]
-
-    def _ask_evidence(self, q: Query, scope: tuple[str, ...] = ()
-                      ) -> list[tuple[Evidence, frozenset[str], str | None]]:
-        """Each separate question's terms, units, and the period it names, if it names
-        one of its own ("去年…多少，今年…多少")."""
-        out = []
-        for text in q.asks:
-            try:
-                sub = analyse(text, q.frame)
-            except ValueError:  # a fragment with no words of its own
-                continue
-            terms, scale, alts, _ = self._query_terms(replace(sub, lang=q.lang), scope=scope)
-            ev = self._evidence(terms, sub.units, scale, alts, sub.text)
-            out.append((ev, sub.units, sub.period if sub.period_explicit else None))
-        return out
-
-    def _chosen(self, q: Query, c: Candidate,
-                asks: list[tuple[Evidence, frozenset[str], str | None]] = ()) -> list[ScoredFigure]:
-        """The best figure, the best one for each separate question asked, and those
-        nearly as good (both halves of a comparison)."""
-        if not c.scored:
-            return []
-        top = c.scored[0]
-        keep = [top]
-        p = c.hit.passage
-        # Each separate question gets its own figure; those that name a unit choose first.
-        taken: list[ScoredFigure] = []
-        for ev, units, period in sorted(asks, key=lambda a: not a[1]):
-            def fit(sf: ScoredFigure, ev: Evidence = ev, units: frozenset[str] = units) -> float:
-                around, tokens = self._around[(p.id, sf.figure.start)]
-                return ((self._cover(ev, tokens, around) if ev.content else 0.0)
-                        + 0.3 * self._unit_matches(sf.figure, units) + 0.2 * sf.period_ok)
-            # An ask that names its own period takes only a figure of that period.
-            free = [sf for sf in c.scored if sf not in taken
-                    and (period is None or period_labels.answers(sf.figure.period, period))]
-            pick = max(free, key=fit, default=None)
-            if pick is not None and fit(pick) >= 0.3:
-                taken.append(pick)
-        keep += [sf for sf in taken if sf not in keep]
-        if q.compare and len(q.units) >= 2:
-            # "有多少个，总投资多少": the best figure for each kind of number asked.
-            for unit in sorted(q.units):
-                match = next((sf for sf in c.scored if self._unit_matches(sf.figure, {unit})
-                              and sf.relevance >= self.settings.min_figure_relevance), None)
-                if match is not None and match not in keep:
-                    keep.append(match)
-        for sf in c.scored[1:]:
-            close = sf.score >= top.score - (0.35 if q.compare else 0.12)
-            if close and sf.relevance >= 0.5 and sf not in keep:
-                keep.append(sf)
-        return keep[: self.settings.max_figures]
-
-    def _each_period(self, q: Query, c: Candidate, chosen: list[ScoredFigure]) -> list[ScoredFigure]:
-        """A comparison of periods answered by one sentence or row (计划任务 and 完成情况
-        cells): the best relevant figure of each period it names, the best first."""
-        have = {sf.figure.period for sf in chosen}
-        extra = []
-        for period in sorted(q.periods - have):
-            sf = next((x for x in c.scored if period_labels.answers(x.figure.period, period)
-                       and x.relevance >= self.settings.min_figure_relevance), None)
-            if sf is not None:
-                extra.append(sf)
-        if not extra:
-            return chosen
-        return (chosen[:1] + extra + chosen[1:])[: max(self.settings.max_figures, 1 + len(extra))]
-
-    def _second(self, q: Query, best: Candidate, cands: list[Candidate],
-                need: tuple[str, ...] = ()) -> Candidate | None:
-        """For a comparison: the best sentence elsewhere with a figure of another period
-        the question names (a 2022 question never borrows a 2023 target), that figure first."""
-        if not best.scored:
-            return None
-        first = best.scored[0].figure
-        frame = q.frame or Frame.of(None, None)
-        known = {period_labels.label(frame.result, "result"), period_labels.label(frame.result, "target"),
-                 period_labels.label(frame.target, "target")}
-        allowed = {p for p in known if not q.years or period_labels.year_of(p) in q.years}
-        wanted = (q.periods if len(q.periods) >= 2 else allowed) - {first.period}
-
-        def fits(sf: ScoredFigure) -> bool:
-            if sf.figure.period in wanted:
-                return sf.relevance >= self.settings.min_figure_relevance
-            # One period, two subjects ("工业 or the economy as a whole: which grew
-            # faster"): the same kind of figure about something else.
-            # Each side holds about half the question's words: the usual floor applies.
-            return (len(q.periods) < 2 and sf.figure.period == first.period
-                    and sf.figure.unit == first.unit and sf.figure.label != first.label
-                    and sf.relevance >= self.settings.min_figure_relevance)
-
-        def names_needed(c: Candidate) -> bool:
-            return not need or any(t in c.hit.passage.text[c.span[0]:c.span[1]] for t in need)
-
-        options = [
-            (c, sf) for c in cands
-            if (c.hit.passage.id, c.span) != (best.hit.passage.id, best.span) and names_needed(c)
-            for sf in c.scored[:3] if fits(sf)
-        ]
-        if not options:
-            return None
-        # The two sides of a comparison are measured alike (1530个 against 1770个,
-        # not against 新增公办幼儿园6所 in the same sentence).
-        c, sf = max(options, key=lambda o: o[0].score + o[1].score
-                    + 0.2 * (o[1].figure.unit == first.unit))
-        return replace(c, scored=[sf] + [x for x in c.scored if x is not sf])
-
-    def _extract(self, p: Passage) -> list[Figure]:
-        if p.kind == "table_row" and p.cells:
-            figures = table_row_figures(p, self.glossary)
-        else:
-            figures = extract_figures(p.text, p.start, p.period, glossary=self.glossary)
-        return [f if f.label_en or not f.label else replace(f, label_en=self._label_en(f.label))
-                for f in figures]
-
-    def _label_en(self, label: str) -> str:
-        """English for a label the glossary cannot name, word by word from the term
-        base (全民疫苗接种 → "entire population vaccine vaccinate"); "" unless its
-        words cover most of the label: a half-English label reads worse than Chinese."""
-        parts = [x for x in label.split("·") if x]
-        out = []
-        for part in parts:
-            words, covered = [], 0
-            for w in self.segment(part):
-                en = self.glossary.label_en(w) or self.termbase.en_of(w)
-                if en:
-                    words.append(en)
-                    covered += len(w)
-            if not words or covered < self.settings.label_cover * len(part):
-                return ""
-            out.append(" ".join(dict.fromkeys(words)))
-        return ", ".join(out)
-
-    def absent_terms(self, content: list[str], whole: bool = False,
-                     corpus: str | None = None) -> list[str]:
-        """Question terms the report never uses, not even as their parts
-        (房价, 常住人口, 区长): the question is about something it does not cover.
-        `whole`: parts do not count. An English question's terms come from the
-        glossary, whose terms are all in the report except those listed as absent
-        (人均地区生产总值 for "per-capita GDP"): such a term is absent as a whole."""
-        text = self._corpus_text if corpus is None else corpus
-
-        def absent(t: str) -> bool:
-            if len(t) < 2 or t.lower() in text or t.isdigit():
-                return False
-            if whole:
-                return True
-            # Its parts are ordinary words (城镇, 居民): any report of the library may
-            # say them, so they are looked for in all of it; the term itself in the
-            # reports asked about.
-            parts = self.segment.subwords(t)
-            return not parts or not all(w in self._corpus_text for w in parts)
-        return [t for t in content if absent(t)]
-
-    def _partly_said(self, term: str, sentence: str) -> bool:
-        """Whether the answering sentence says the first word of a term an English
-        question was carried to (金融 of 金融机构, 存贷款 of 存贷款规模): the term base's
-        Chinese for an English phrase is one way to say it, not the report's, and its
-        head is what reports word differently. The first word is what tells the term
-        from a broader one (人均 of 人均地区生产总值): without it, it is not said."""
-        parts = [w for w in self.segment.subwords(term) if w != term]
-        first = parts[0] if parts else ""
-        return (len(first) >= 2 and term.startswith(first) and first not in GENERIC_HEADS
-                and first in sentence)
-
-    def _names(self, q: Query, terms: list[str]) -> str:
-        """Terms as the asker reads them: Chinese, or English where the glossary knows."""
-        if q.lang == "zh":
-            return "、".join(terms)
-        return ", ".join(f"{self.glossary.label_en(t)} ({t})" if self.glossary.label_en(t) else t
-                         for t in terms)
-
-    def _abstain_reason(self, q: Query, ev: Evidence, best: Candidate | None,
-                        corpus: str | None = None) -> str | None:
-        content = ev.content
-        if q.out_of_scope_year is not None:
-            return f"year {q.out_of_scope_year}"
-        frame = q.frame
-        if frame is not None and frame.target > frame.result and \
-                q.period == period_labels.label(frame.target, "result"):
-            return f"plan {frame.target}"  # written for its plan year: targets only
-        # "Qijiang District": a place the glossary does not know is not one the report
-        # covers (known places, such as Luzhou, are checked against the answer below).
-        unknown = [name for name in q.places if not self.glossary.match_spans(name)[0]]
-        if unknown:
-            return "place " + ", ".join(unknown)
-        named = {name: [zh for zh, _ in self.glossary.match_spans(name)[0]] for name in q.places}
-        if not content:
-            return "no terms"
-        # An English word's one-word guess (ageing → 老龄化) is no proof of absence;
-        # only terms the question surely means (phrases, names, indicators) are.
-        missing = [t for t in self.absent_terms(content, whole=q.lang == "en", corpus=corpus)
-                   if ev.scale.get(t, 1.0) >= 1.0
-                   and all(self.absent_terms([f], whole=True, corpus=corpus) for f in ev.forms(t))]
-        if missing and best is not None:  # unless said in other words
-            s, e = best.span
-            sentence = best.hit.passage.text[s:e]
-            tokens = next(t for a, b, t in self._sentences[best.hit.passage.id] if (a, b) == best.span)
-            # 粮食产量 in 粮食总产量, 城乡居民 in 城乡常住居民: every word of the term in
-            # the sentence that answers; a short word's characters (成交额 ~ 交易金额).
-            missing = [t for t in missing
-                       if not said_otherwise(t, self.segment.subwords(t), sentence)
-                       and not (q.lang == "zh" and shares_characters(t, sentence, tokens))
-                       and not (q.lang == "en" and self._partly_said(t, sentence))]
-        if missing:
-            return "absent " + self._names(q, missing)
-        if best is None or best.coverage < self.settings.min_coverage[q.lang]:
-            return "low coverage"
-        # Half the words is not enough when an indicator the question names (GDP in
-        # "services' share of GDP") is nowhere in the passage or its heading.
-        if best.coverage < self.settings.anchor_coverage:
-            text = best.hit.passage.indexed_text().lower()
-            if any(self.glossary.kind_of(t) == "indicator" and not ev.written_in(t, text)
-                   for t in content):
-                return "low coverage"
-        if q.asks_person and not PERSON_MARKERS.search(best.hit.passage.text[slice(*best.span)]):
-            return "no person"  # plans name tasks and units, rarely people
-        # "Luzhou's foreign trade": a place the question is about must be in the
-        # passage that answers it, or the figure is some other place's.
-        places = [t for t in content if self.glossary.kind_of(t) == "place"]
-        p = best.hit.passage
-        # For a figure, the place must be in its own sentence, not elsewhere in the passage.
-        where = p.text[best.span[0]:best.span[1]] if q.wants_number else p.text
-        elsewhere = [t for t in places if not _written_in(t, where)]
-        elsewhere += [zh[0] for zh in named.values() if not any(_written_in(z, where) for z in zh)]
-        if elsewhere:
-            return "place " + self._names(q, elsewhere)
-        if q.wants_number:
-            if not best.scored:
-                return "no figure"
-            top = best.scored[0]
-            if top.relevance < self.settings.min_figure_relevance:
-                return "no figure"
-            floor = self.settings.min_clause_relevance
-            # A stated gap to the target ("、高于计划目标0.7个百分点") speaks of its sentence's
-            # subject, not of its own clause's words.
-            if top.own < floor and self._lead_cover(ev, p, top.figure) < floor \
-                    and not top.of_sentence:
-                return "no figure"  # the sentence is on topic, the figure's clause is not
-            if q.period_explicit and not q.compare and not top.period_ok:
-                return f"period {q.period}"
-            if q.asks_share and not self._is_share(best.hit.passage, top.figure):
-                return "no figure"
-            if (q.counters and not q.asks and top.figure.unit
-                    and not self._unit_matches(top.figure, q.counters)):
-                return "no figure"  # 几所高校 is not answered by 2.8万人
-            if (HOW_MANY_EN.search(q.text) and not q.asks and not q.compare
-                    and top.figure.unit == "%" and "%" not in q.units):
-                return "no figure"  # "How many hogs" is not answered by 增长4%
-            if q.asks_stock and ADDED.search(self._around[(p.id, top.figure.start)][0]):
-                return "no figure"  # "一共有多少家金融机构" is not "新增金融机构3家"
-        return None
 
     def _citations(self, hits: list[Hit], top_k: int, answering: list[Candidate | None],
                    cands: list[Candidate]) -> list[Citation]:
@@ -1410,51 +678,8 @@ def _override_files(bundle: IndexBundle) -> dict[str, str]:
     return found
 
 
-# Where a sentence's clauses end.
-_CLAUSE_END = re.compile(r"[，,；;：:]")
-
-# "How many <things>": a count, never a percentage.
-HOW_MANY_EN = re.compile(r"\bhow many\b(?! per ?cent| percentage)", re.I)
-
 # Words that ask for a target: no help in finding a result.
 TARGET_WORDS = frozenset({"目标", "预期", "预期目标", "力争"})
-
-# Words that mark a figure as the year's additions rather than a total.
-ADDED = re.compile(r"新增|新建|新引进|新认定|新开|新培育|新创建")
-
-# Words that come with a person's name in Chinese official texts: titles, and the
-# head of each level of place (区长, 县长, 州长 … from reportqa/lang/place_levels.tsv).
-PERSON_MARKERS = re.compile("|".join(
-    [lang_data.pattern("person_titles").pattern]
-    + sorted({lv.suffix[-1] + "长" for lv in lang_data.levels()})))
-
-
-def _cell_of(p: Passage, f: Figure) -> TableCell | None:
-    """The table cell a figure sits in, if any."""
-    return next((c for c in p.cells if c.start <= f.start < c.end), None)
-
-
-def _same_head(a: str, b: str) -> bool:
-    """Two terms of one kind: 合同引资 and 协议引资, 华贸中心 and 华茂中心."""
-    return a != b and min(len(a), len(b)) >= 3 and a[-2:] == b[-2:]
-
-
-def _written_in(name: str, text: str) -> bool:
-    """`name` is in `text`, whole or spelled out (海峡两岸合作区 in 海峡两岸产业合作区)."""
-    if name in text:
-        return True
-    it = iter(text)
-    return len(name) >= 4 and all(ch in it for ch in name)
-
-
-def subject_terms(terms: list[str], units: AbstractSet[str] = frozenset()) -> list[str]:
-    """What a question is about: not its intent words (目标, 多少), numbers, or the
-    units it asks in (多少吨, "how many tonnes": how the answer is measured)."""
-    return [t for t in terms if t not in INTENT_TERMS and t not in units and not is_number(t)]
-
-
-_STATEMENT_NOISE = re.compile(r"[\s|｜:：，,。.；;、]")
-
 
 def _route_years(q: Query) -> tuple[int, ...]:
     """The years that choose the reports: the question's, and those of a report it

@@ -96,6 +96,11 @@ class Profile:
     target_year: int | None = None  # the year it plans for
     periods: tuple[str, ...] = ()  # period labels it covers (see reportqa.periods)
     derived: dict[str, str] = field(default_factory=dict)  # field -> where it came from
+    # Who presents it, as its byline says ("县人民政府县长 唐 雨"): the name, the role,
+    # and the byline's (start, end) in the document text.
+    presenter: str = ""
+    presenter_role: str = ""
+    presenter_span: tuple[int, int] | None = None
 
     @property
     def years(self) -> frozenset[int]:
@@ -130,6 +135,7 @@ class Profile:
         d["place"] = self.place.to_dict() if self.place else None
         d["self_refs"] = list(self.self_refs)
         d["periods"] = list(self.periods)
+        d["presenter_span"] = list(self.presenter_span) if self.presenter_span else None
         return d
 
     @classmethod
@@ -140,7 +146,9 @@ class Profile:
             self_refs=tuple(d.get("self_refs", ())), kind=d.get("kind", "other"),
             written_year=d.get("written_year"), result_year=d.get("result_year"),
             target_year=d.get("target_year"), periods=tuple(d.get("periods", ())),
-            derived=dict(d.get("derived", {})))
+            derived=dict(d.get("derived", {})), presenter=d.get("presenter", ""),
+            presenter_role=d.get("presenter_role", ""),
+            presenter_span=tuple(d["presenter_span"]) if d.get("presenter_span") else None)
 
 
 # ------------------------------------------------------------------ places
@@ -152,6 +160,14 @@ def _pinyin(zh: str) -> list[str]:
     from pypinyin import lazy_pinyin
 
     return [s for s in lazy_pinyin(zh, v_to_u=True) if s.strip()]
+
+
+def pinyin_name(name: str) -> str:
+    """A person's name in pinyin, surname first: 唐雨 → "Tang Yu"."""
+    syll = _pinyin(name)
+    if not syll:
+        return name
+    return " ".join([syll[0].capitalize(), "".join(syll[1:]).capitalize()]).strip()
 
 
 def _ascii(text: str) -> str:
@@ -413,6 +429,29 @@ def _issuer(head: str) -> str:
     return ""
 
 
+PRESENTER_LINES = 12  # the byline is among a report's first lines
+
+
+def _presenter(text: str) -> tuple[str, str, tuple[int, int] | None]:
+    """(name, role, span of the byline) from a report's first lines: "县人民政府县长 唐 雨"
+    → ("唐雨", "县人民政府县长"); a name follows a space or a title (patterns.tsv byline)."""
+    pat = lang.pattern("byline")
+    pos, seen = 0, 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            seen += 1
+            m = pat.match(stripped)
+            if m and m.group("role") and (m.group("gap") or m.group("title")):
+                start = pos + line.index(stripped)
+                return (re.sub(r"\s+", "", m.group("name")), m.group("role"),
+                        (start, start + len(stripped)))
+            if seen >= PRESENTER_LINES:
+                break
+        pos += len(line)
+    return "", "", None
+
+
 def derive_profile(doc: Document, passages: list[Passage], title: str) -> Profile:
     head = _head(doc)
     kind = _kind(head)
@@ -429,9 +468,11 @@ def derive_profile(doc: Document, passages: list[Passage], title: str) -> Profil
         title = ""
     derived = {"place": place_src, "years": years_src, "title": "title" if title else "none",
                "kind": "head"}
+    name, role, span = _presenter(doc.text)
     return Profile(doc_id=doc.id, title=title, issuer=_issuer(head), place=place,
                    self_refs=own, kind=kind, written_year=written, result_year=result,
-                   target_year=target, derived=derived)
+                   target_year=target, derived=derived, presenter=name,
+                   presenter_role=role, presenter_span=span)
 
 
 def _full_title(title: str, head: str) -> str:

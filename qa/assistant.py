@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from corpus.profile import pinyin_name
 from corpus.tables import cell_period
 from index.embed import Embedder, default_backend
 from index.segment import Segmenter
@@ -88,6 +89,9 @@ from reportqa.paths import ROOT, default_index_dir, default_model
 from reportqa.types import Answer, Citation, Figure, Hit, Passage
 
 log = logging.getLogger(__name__)
+
+# "Who presented the report?" (patterns.tsv): answered by the report's byline.
+PRESENTER_QUESTION = lang_data.pattern("presenter_question")
 
 
 @dataclass(frozen=True)
@@ -440,6 +444,12 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
     def _ask_docs(self, q: Query, route: Route, docs: list[str], qvec: np.ndarray,
                   top_k: int) -> tuple[Answer, float]:
         scope = tuple(docs)
+        if PRESENTER_QUESTION.search(q.text):
+            presented = self._presenter_answer(q, docs, top_k)
+            if presented is not None:
+                self.reports.name(presented, presented.citations[0].doc_id, q.lang,
+                                  several=len(self.profiles) > 1)
+                return presented, 1.0
         terms, scale, alts, guessed = self._query_terms(q, self._unplaced(q.text, route, q.lang),
                                                         scope)
         mask = self._mask(docs)
@@ -453,6 +463,28 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
         if report is not None:
             self.reports.name(answer, report, q.lang, several=len(self.profiles) > 1)
         return answer, score
+
+    def _presenter_answer(self, q: Query, docs: list[str], top_k: int) -> Answer | None:
+        """"Who presented the report?": the byline its profile found ("县人民政府县长
+        唐 雨"), quoted from the passage that holds it; None when it has none."""
+        for d in docs:
+            prof = self.profiles.get(d)
+            if prof is None or not prof.presenter or prof.presenter_span is None:
+                continue
+            s, e = prof.presenter_span
+            p = next((p for p in self.bundle.passages
+                      if p.doc_id == d and p.start <= s and e <= p.end), None)
+            if p is None:
+                continue
+            hit = Hit(p, 1.0, "byline")
+            cand = Candidate(hit, (s - p.start, e - p.start), 1.0, 1.0, [])
+            answer = compose(q, [(p, cand.span, [])], self._citations([hit], top_k, [cand], [cand]))
+            said = (f"报告由{prof.presenter_role}{prof.presenter}作。" if q.lang == "zh" else
+                    f"The report was presented by {prof.presenter} "
+                    f"({pinyin_name(prof.presenter)}), {prof.presenter_role}. ")
+            answer.answer = said + answer.answer
+            return answer
+        return None
 
     def _corpus_of(self, docs: tuple[str, ...]) -> str:
         """The lower-cased text of `docs`: a term is absent from the reports asked about

@@ -160,6 +160,8 @@ def cmd_info(args: argparse.Namespace) -> int:
             print(f"      {place}  {p['kind']}  results {p.get('result_year')}  "
                   f"targets {p.get('target_year')}  written {p.get('written_year')}  "
                   f"periods {', '.join(p.get('periods', []))}  from {p.get('derived')}")
+            if p.get("presenter"):
+                print(f"      presented by {p['presenter']} ({p.get('presenter_role', '')})")
     return 0
 
 

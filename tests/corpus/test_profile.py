@@ -106,3 +106,14 @@ def test_a_work_report_known_only_by_its_years_plans_for_the_next(tmp_path: Path
 def test_a_place_named_only_in_the_body_is_found(path: str, place: str) -> None:
     (doc, _), = load_corpus([CORPUS_DIR.parent / path])
     assert doc.profile.place is not None and doc.profile.place.name == place
+
+
+def test_the_presenter_is_read_from_the_byline(profiles: dict) -> None:
+    """"县长 陈永高", "房县发展和改革局 刘明德", "…人民政府区长张铁峰": the name after a space
+    or a title; a bulletin without a byline has none."""
+    assert (profiles["changshaxian-2023-gwr"].presenter,
+            profiles["changshaxian-2023-gwr"].presenter_role) == ("陈永高", "县长")
+    assert profiles["fangxian-2023-plan"].presenter == "刘明德"
+    assert profiles["beilin-2025-gwr"].presenter_role == "绥化市北林区人民政府区长"
+    assert profiles["wuhu-2022-bulletin"].presenter == ""
+    assert profiles["yongchuan-2022-2023"].presenter == ""  # its byline is the body only

@@ -330,3 +330,22 @@ def test_what_a_question_says_it_does_not_want_is_not_the_answer(bare_library, q
                                                                  figure: str) -> None:
     a = bare_library.ask(question)
     assert [f.text for f in a.figures][:1] == [figure], a.answer
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("Who presented Fang County's 2023 plan report?", "刘明德"),
+    ("旅顺口区2023年政府工作报告是谁作的？", "李井山"),
+    ("延边州的政府工作报告由谁作的？", "金寿浩"),
+])
+def test_who_presented_a_report_is_answered_from_its_byline(bare_library, question: str,  # noqa: ANN001
+                                                            name: str) -> None:
+    a = bare_library.ask(question)
+    assert not a.abstained and name in a.answer, a.answer
+    quoted = a.citations[0]
+    assert name[0] in quoted.text and bare_library.document_text(quoted.doc_id)[
+        quoted.start:quoted.end] == quoted.text
+
+
+def test_a_report_without_a_byline_names_no_presenter(bare_library) -> None:  # noqa: ANN001
+    a = bare_library.ask("Who presented Wuhu's 2022 statistical bulletin?")
+    assert "presented by" not in a.answer

@@ -412,7 +412,8 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
             # "…Production and Construction Corps" → 产量) is taken out.
             spans = [(s, e) for s, e in spans
                      if any(z not in self._place_words for z in self.glossary.match(text[s:e])[0])]
-        for s, e in sorted(spans, reverse=True):
+        # "(2nd Division of the XPCC)" after a place says where it is, not what is asked.
+        for s, e in sorted([*spans, *route.asides], reverse=True):
             text = text[:s] + " " + text[e:]
         return text
 

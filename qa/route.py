@@ -44,6 +44,7 @@ class Route:
     mentions: tuple[Mention, ...]
     missing: tuple[Mention, ...] = ()  # places named with no report in the library
     missing_year: int | None = None  # a year none of the routed reports covers
+    asides: tuple[tuple[int, int], ...] = ()  # brackets that say where a place is
 
     @property
     def docs(self) -> tuple[str, ...]:
@@ -171,7 +172,7 @@ class Router:
               docs: Iterable[str] | None = None) -> Route:
         """The reports to answer `question` from. `docs` limits the library."""
         allowed = set(self.profiles) if docs is None else set(docs) & set(self.profiles)
-        mentions = self.mentions(question)
+        mentions, asides = _without_asides(question, self.mentions(question))
         with_docs = [m for m in mentions if any(d in allowed for d in m.docs)]
         # A place named beside its child (四川省遂宁市, "Yongchuan District, Chongqing")
         # qualifies it; only a place whose own report is named counts on its own.
@@ -200,11 +201,32 @@ class Router:
                 return Route((), tuple(mentions), tuple(missing), missing_year=min(years))
             # A place with no report on the year still answers (its report says so).
             groups = [(m, ds or orig) for (m, ds), (_, orig) in zip(kept, groups, strict=True)]
-        return Route(tuple(groups), tuple(mentions), tuple(missing))
+        return Route(tuple(groups), tuple(mentions), tuple(missing), asides=asides)
 
     def _parents(self, doc_id: str) -> tuple[str, ...]:
         prof = self.profiles[doc_id]
         return prof.place.parents if prof.place else ()
+
+
+def _without_asides(q: str, mentions: list[Mention]
+                    ) -> tuple[list[Mention], tuple[tuple[int, int], ...]]:
+    """Mentions less those in brackets right after another place ("Tiemenguan City
+    (2nd Division of the XPCC)", "和政县（临夏州）"): an aside that says where the
+    place is, not a second place asked about; and the spans of those asides."""
+    out: list[Mention] = []
+    asides: list[tuple[int, int]] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None:
+            between = q[prev.end:m.start]
+            opened = re.match(r"\s*[(（]", between)
+            if opened and not re.search(r"[)）]", between):
+                close = re.search(r"[)）]", q[m.end:])
+                asides.append((prev.end + opened.end() - 1,
+                               m.end + close.end() if close else len(q)))
+                continue
+        out.append(m)
+    return out, tuple(asides)
 
 
 _QUOTES = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|\"[^\"]*\"")

@@ -105,6 +105,10 @@ class QuestionTerms:
                     for tok in ([zh] if whole else parts):
                         toks.append(tok)
                         scale[tok] = max(scale.get(tok, 0.0), 1.0 if sure else 0.5)
+            # The genre's other spellings of an indicator the English was carried to
+            # (地区生产总值 → 生产总值, GDP), as for a Chinese question.
+            for tok, others in self._indicator_spellings(toks, corpus).items():
+                alts[tok] = tuple(dict.fromkeys(alts.get(tok, ()) + others))
             toks += [a for forms in alts.values() for a in forms]  # retrieval looks for all
             toks += list(q.numbers)
         years = {str(y) for y in q.years}
@@ -125,10 +129,14 @@ class QuestionTerms:
             # The reports write it so (a report that says both 重大项目 and 重点项目 means
             # two things), or it is another spelling of a term before it. A Latin
             # abbreviation (GDP) is always its Chinese forms too.
-            if (tok.lower() in corpus and not tok.isascii()) or any(tok in v for v in out.values()):
+            if any(tok in v for v in out.values()):
                 continue
+            written = tok.lower() in corpus and not tok.isascii()
+            # …and a term the reports write is its Latin abbreviation too, where they
+            # write that (民营经济占GDP的比重 in a report that says 地区生产总值).
             others = tuple(f for f in spellings.get(tok.lower(), ())
-                           if f.lower() != tok.lower() and f.lower() in corpus)
+                           if f.lower() != tok.lower() and f.lower() in corpus
+                           and (not written or f.isascii()))
             if others:
                 out[tok] = others
         return out

@@ -159,3 +159,12 @@ def test_an_english_report_named_by_when_it_was_delivered_is_the_report(bare_lib
                          "did GDP grow last year?")
     growth = [f for f in a.figures if f.text == "8.2%"]
     assert growth and growth[0].period == "2021-actual", a.answer
+
+
+def test_a_place_in_brackets_after_another_says_where_it_is(router: Router) -> None:
+    """"Suining (near Chengdu)": one place asked about, not a comparison with Chengdu,
+    and not a place the library lacks."""
+    route = router.route("What was GDP growth of Suining (near Chengdu) in 2021?")
+    assert [ds for _, ds in route.groups] == [("suining-2021-plan",)] and not route.missing
+    q = "What was GDP growth of Suining (near Chengdu) in 2021?"
+    assert [q[s:e] for s, e in route.asides] == ["(near Chengdu)"]

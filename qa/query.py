@@ -55,8 +55,11 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.A-Za-z])")
 _TARGET_ZH = re.compile(r"目标|预期|计划|力争|预计|拟|安排|打算|要求")
+# "the 13th Five-Year Plan period", "plan implementation report": names of a period
+# or a report, not a target asked.
 _TARGET_EN = re.compile(
-    r"\b(target|targets|targeted|goal|goals|plan|plans|planned|planning|expected|expect|aim|aims|"
+    r"\b(target|targets|targeted|goal|goals|(?<!five-year )(?<!five year )plan(?! period"
+    r"| implementation)|plans|planned|planning|expected|expect|aim|aims|"
     r"aimed|projected|objective|objectives|will|intend|intends|to be|set (?:for|as|at))\b", re.I)
 _NEXT_YEAR_ZH = re.compile(r"今年|明年|下一年|新的一年")
 

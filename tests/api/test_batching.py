@@ -109,28 +109,34 @@ def test_max_batch_must_be_positive() -> None:
 
 
 class Overlap(FakeEncoder):
-    """Counts how many model calls run at once."""
+    """Counts how many model calls run at once; a call waits (up to a while) for
+    `expected` calls to be running, so that a loaded machine, which may queue all
+    callers before the first call starts, still shows the overlap the workers allow."""
 
-    def __init__(self, delay: float) -> None:
+    def __init__(self, delay: float, expected: int = 1) -> None:
         super().__init__(delay)
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self.expected = expected
         self.now = self.most = 0
 
     def encode_query(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
+        with self._cond:
             self.now += 1
             self.most = max(self.most, self.now)
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: self.now >= self.expected, timeout=5)
         try:
             return super().encode_query(texts)
         finally:
-            with self._lock:
+            with self._cond:
                 self.now -= 1
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
 def test_workers_run_model_calls_side_by_side(workers: int) -> None:
-    fake = Overlap(delay=0.05)
-    b = BatchingEmbedder(fake, workers=workers)
+    fake = Overlap(delay=0.05, expected=workers)
+    # batches of at most 12 / workers texts: there are always calls for every worker
+    b = BatchingEmbedder(fake, workers=workers, max_batch=len(TEXTS) // workers)
     results = _twelve_callers_at_once(b)
     assert results == {t: [row(t)] for t in TEXTS}  # each caller its own rows
     assert fake.most == workers  # never more model calls at once than workers

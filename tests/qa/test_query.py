@@ -182,3 +182,11 @@ def test_markup_is_not_the_askers_words(asked: str, read: str, lang: str | None)
 def test_an_english_question_that_asks_a_level_and_its_growth_asks_two_figures(
         question: str, parts: int) -> None:
     assert len(analyse(question).asks) == parts
+
+
+def test_a_five_year_plan_period_or_a_plan_report_asks_no_target() -> None:
+    frame = Frame.of(2020, 2021)
+    for q in ("What was Chengdu's average GDP growth over the 13th Five-Year Plan period?",
+              "According to the plan implementation report, how fast did GDP grow in 2020?"):
+        assert analyse(q, frame).period == "2020-actual", q
+    assert analyse("What is the 2021 plan for GDP growth?", frame).period == "2021-target"

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportqa import lang
 from reportqa.types import Passage
@@ -190,6 +191,11 @@ def said_otherwise(term: str, parts: Sequence[str], sentence: str, min_len: int 
     """Whether `sentence` says the compound `term` in its own wording (any of the three
     above), though not as written; `min_len`: the shortest term whose characters
     alone may say it (城镇化率 is not in 城镇调查失业率)."""
+    return _said_otherwise(term, tuple(parts), sentence, min_len)
+
+
+@lru_cache(maxsize=1 << 16)  # a question tries each term on the same sentences many times
+def _said_otherwise(term: str, parts: tuple[str, ...], sentence: str, min_len: int) -> bool:
     return (said_in_parts(term, parts, sentence) or mostly_said(term, sentence, min_len=min_len)
             or said_by_pair(term, sentence))
 

@@ -215,7 +215,7 @@ def _autonomous_forms(name: str, short: str) -> set[str]:
         nat = next((n for n in _nationality_forms() if middle.startswith(n)), None)
         if nat is None:
             return set()
-        full = nat if nat.endswith("族") or nat + "族" not in lang.nationalities() else nat + "族"
+        full = nat + "族" if nat + "族" in lang.nationalities() else nat  # 彝 → 彝族
         nats.append(lang.nationality_en().get(full) or ("".join(_pinyin(full.removesuffix("族"))),))
         middle = middle[len(nat):]
     if not nats:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from corpus.chunking import Span, trim
 from corpus.structure import Line, is_structural, join_wrapped
+from reportqa import lang
 from reportqa.types import TableCell
 
 SUBHEADER_SEP = "·"
@@ -95,7 +96,7 @@ def read_table(text: str, lines: list[Line], first: int) -> tuple[list[list[Span
 # (each cell a line of its own, blank lines between): the header cells run to the
 # first value; then each row is a label and up to one value per value column.
 _VALUE_LINE = re.compile(r"^[-+－−]?\d[\d,，]*(?:\.\d+)?\s*[%‰]?$")
-_UNIT_LINE = re.compile(r"^单位\s*[:：]\s*([^\s:：]{1,8})$")
+_UNIT_LINE = lang.pattern("table_unit_line")  # 单位:万元
 MAX_CELL_CHARS = 30  # a longer line is prose: the table has ended
 MIN_COLUMN_ROWS = 2
 

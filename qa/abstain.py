@@ -21,14 +21,12 @@ from qa.evidence import said_otherwise
 from qa.glossary import GENERIC_HEADS
 from qa.query import EN_STOPWORDS, Query
 from qa.route import Mention
+from qa.select import ADDED
 from reportqa import lang as lang_data
 from reportqa import periods as period_labels
 
 if TYPE_CHECKING:
     from qa.assistant import Candidate, Evidence
-
-# Words that mark a figure as the year's additions rather than a total (patterns.tsv).
-ADDED = lang_data.pattern("added")
 
 # "How many <things>": a count, never a percentage.
 HOW_MANY_EN = re.compile(r"\bhow many\b(?! per ?cent| percentage)", re.I)

@@ -483,8 +483,9 @@ def _period_for(text: str, f: _Found, period: str) -> str:
     inside = next(((a, b) for a, b in asides if a <= f.start < b), None)
     if inside is not None:
         lo, hi = inside
-    sentence = text[lo:hi]
-    if inside is None:
+    if inside is not None:
+        sentence = text[lo:hi]
+    else:
         # A target word speaks of its own clause, or, in the sentence's first clause,
         # of the list it leads ("主要预期目标是：…"): one in another clause of a list
         # ("…粮食产量3582万吨…,城镇调查失业率控制在预期目标内") says nothing of this figure.
@@ -495,7 +496,6 @@ def _period_for(text: str, f: _Found, period: str) -> str:
         first_hi = min(firsts, default=hi)
         sentence = text[own_lo:own_hi] if own_lo <= first_hi else \
             text[lo:first_hi] + "，" + text[own_lo:own_hi]
-    if inside is None:
         sentence = _ASIDE.sub("", sentence)
     sentence = VS_TARGET.sub("", _SPANS_RE.sub("", sentence))
     words = {m.group(0) for m in _TARGET_WORDS.finditer(sentence)}

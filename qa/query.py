@@ -367,9 +367,14 @@ def without_report_name(q: str, lang: str) -> tuple[str, tuple[int, ...]]:
     rest = re.sub(r"[(（]\s*[)）]", "", pat.sub(" " if lang == "en" else "", q))
     rest = re.sub(r"\s+([,，])", r"\1", re.sub(r"\s{2,}", " ", rest))
     rest = re.sub(r"^[\s,，:：]+", "", rest).strip()
-    if len(re.sub(r"[\W\d_]", "", rest)) < 2:  # nothing left to ask: keep the words
+    if _asks_nothing(rest):  # keep the words
         return q, ()
     return rest, years
+
+
+def _asks_nothing(rest: str) -> bool:
+    """Whether a question with some words taken out has nothing left to ask."""
+    return len(re.sub(r"[\W\d_]", "", rest)) < 2
 
 
 def without_negated(q: str, lang: str) -> tuple[str, tuple[str, ...]]:
@@ -381,7 +386,7 @@ def without_negated(q: str, lang: str) -> tuple[str, tuple[str, ...]]:
         return q, ()
     rest = re.sub(r"[(（]\s*[,，]?\s*[)）]", "", pat.sub("", q))
     rest = re.sub(r"[,，]\s*(?=[)）?？]|$)", "", rest).strip()
-    if len(re.sub(r"[\W\d_]", "", rest)) < 2:
+    if _asks_nothing(rest):
         return q, ()
     return rest, tuple(f for f in found if f)
 

@@ -83,18 +83,15 @@ class Router:
                     self.zh.setdefault(form, (place, ()))
             for form in _gazetteer_en(place, g.level):
                 self.en.setdefault(form, (place, ()))
+        # A name the gazetteer gives several places ("Weishan County": 微山县, and the
+        # library's 巍山彝族回族自治县) means the library's when the level fits.
+        self._library_bases: dict[str, tuple[Place, tuple[str, ...]]] = {}
         for name, docs in by_place.items():
             place = places[name]
             for form in place.names:
                 self.zh[form] = (place, tuple(docs))
             for form in place.en_forms:
                 self.en[_norm_en(form)] = (place, tuple(docs))
-        # A name the gazetteer gives several places ("Weishan County": 微山县, and the
-        # library's 巍山彝族回族自治县) means the library's when the level fits.
-        self._library_bases: dict[str, tuple[Place, tuple[str, ...]]] = {}
-        for name, docs in by_place.items():
-            place = places[name]
-            for form in place.en_forms:
                 if " " not in form and len(form) >= 4:
                     self._library_bases.setdefault(form, (place, tuple(docs)))
         self._max_zh = max((len(k) for k in self.zh), default=0)

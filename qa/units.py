@@ -17,8 +17,11 @@ from decimal import Decimal
 
 from reportqa import lang
 
+_UNIT_ROWS = lang.rows("units.tsv")
+
+
 def _rows(kind: str) -> list[dict[str, str]]:
-    return [r for r in lang.rows("units.tsv") if r["kind"] == kind]
+    return [r for r in _UNIT_ROWS if r["kind"] == kind]
 
 
 # The units, magnitudes and qualifiers of the genre, and their English:

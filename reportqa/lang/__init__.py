@@ -190,7 +190,6 @@ def word_list(name: str) -> frozenset[str]:
 
 
 @cache
-@cache
 def pattern(name: str) -> re.Pattern[str]:
     """One of the named patterns of patterns.tsv (KeyError for an unknown name)."""
     return re.compile(_patterns()[name])

@@ -20,6 +20,8 @@ def add_serve_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, help="port (env REPORTQA_PORT; default 8000)")
     p.add_argument("--index", help="index folder (env REPORTQA_INDEX; default data/index)")
     p.add_argument("--model", help="embedding model (env REPORTQA_MODEL; default: the index's)")
+    p.add_argument("--settings", metavar="FILE",
+                   help="answering settings file (TOML or JSON; env REPORTQA_SETTINGS; default: the index's own)")
     p.add_argument("--access-log", action="store_true", help="log every request")
     p.set_defaults(func=cmd_serve)
 
@@ -30,7 +32,7 @@ def serve_settings(args: argparse.Namespace):  # noqa: ANN201 - ServeSettings, i
     from api.settings import ServeSettings
     from reportqa.cli import UserError
 
-    overrides = {k: getattr(args, k) for k in ("host", "port", "index", "model")
+    overrides = {k: getattr(args, k) for k in ("host", "port", "index", "model", "settings")
                  if getattr(args, k, None) is not None}
     try:
         return ServeSettings(**overrides)
@@ -59,6 +61,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         bundle = load_index(Path(settings.index))
     except IndexStoreError as exc:
         raise UserError(f"{exc} (or `reportqa setup` for the default library)") from exc
+    from qa.settings import Settings
+
+    Settings.resolve(settings.settings, bundle.manifest)  # a bad file: one line, before serving
     logging.getLogger("api").setLevel(logging.INFO)
     app = create_app(settings, bundle=bundle)
     uvicorn.run(app, host=settings.host, port=settings.port, workers=1,

@@ -210,7 +210,8 @@ class Library:
         # The served embedder (the model already loaded) embeds the new passages; the
         # build writes a sibling folder and renames it into place.
         build_index(corpus, current.embedder, self.index_dir,
-                    faiss_kind=manifest.get("faiss", "flat"), reuse=[self.index_dir])
+                    faiss_kind=manifest.get("faiss", "flat"), reuse=[self.index_dir],
+                    settings=manifest.get("settings"))
         self._swap(Assistant.over(self.index_dir, current.embedder,
                                   settings=getattr(current, "settings", None)))
         # Files of uploads the new index does not hold (deleted or replaced, or an upload

@@ -41,6 +41,9 @@ class ServeSettings(BaseSettings):
                                               "above this gets 413")
     library: str | None = Field(default=None, description="folder of uploaded documents; "
                                 "default: 'library' beside the index folder")
+    settings: str | None = Field(
+        default=None, description="answering settings file (TOML or JSON, see qa.settings); "
+                                  "default: the index's own")
     batch_embed: bool = Field(
         default=True, description="coalesce concurrent query embeddings into one model call")
     # One torch thread: the model runs on one worker thread (see api.batching) and the

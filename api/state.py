@@ -27,7 +27,8 @@ def load_assistant(settings: ServeSettings, bundle: IndexBundle | None = None) -
 
     # The threads go to the loader (torch's or ONNX Runtime's), which sets them last.
     base = Assistant.load(index_dir=settings.index, model=settings.model,
-                          threads=settings.torch_threads, bundle=bundle)
+                          threads=settings.torch_threads, bundle=bundle,
+                          settings=settings.settings)
     # What was loaded lives as long as the service: frozen, the collector's full
     # passes no longer walk its ~10^6 objects in the middle of an answer.
     gc.freeze()

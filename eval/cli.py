@@ -67,6 +67,9 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--index", default=None, help="index folder for the in-process assistant (default: its own)"
     )
     p.add_argument(
+        "--settings", metavar="FILE", default=None,
+        help="answering settings file (TOML or JSON; env REPORTQA_SETTINGS; default: the index's own); kept in metrics.json")
+    p.add_argument(
         "--no-overrides", action="store_true",
         help="answer without the reports' own override files (<name>.glossary.tsv)")
     p.add_argument(
@@ -104,6 +107,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
     from eval.gold import GoldError, load_gold
     from eval.report import write_reports
     from eval.runner import SourceError, run_eval
+    from qa.settings import SettingsError
 
     thresholds: list[Threshold] = []
     for t in getattr(args, "min", None) or []:
@@ -117,7 +121,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         return _error(str(exc))
     try:
         source = _make_source(args)
-    except (SourceError, ImportError, OSError) as exc:
+    except (SourceError, ImportError, OSError, SettingsError) as exc:
         # OSError: the in-process assistant could not find or read its index.
         return _error(str(exc))
     try:
@@ -128,6 +132,9 @@ def run_eval_command(args: argparse.Namespace) -> int:
         close = getattr(source, "close", None)
         if close is not None:
             close()
+    # The weights the answers were made with (None: a server's, not known here).
+    used = getattr(getattr(source, "assistant", None), "settings", None)
+    metrics["settings"] = used.to_dict() if used is not None else None
     paths = write_reports(args.out, results, metrics)
     return _print_outcome(metrics, paths, thresholds)
 
@@ -144,8 +151,9 @@ def _make_source(args: argparse.Namespace) -> Any:
             f"the in-process assistant (qa.Assistant) is not available: {exc}; "
             "use --api URL to evaluate a running server"
         ) from exc
-    options = {"overrides": False} if getattr(args, "no_overrides", False) else {}
-    return InProcess(Assistant.load(index_dir=getattr(args, "index", None), **options))
+    options: dict[str, Any] = {"overrides": False} if getattr(args, "no_overrides", False) else {}
+    return InProcess(Assistant.load(index_dir=getattr(args, "index", None),
+                                    settings=getattr(args, "settings", None), **options))
 
 
 def _print_outcome(

@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,8 +130,12 @@ def build_index(
     progress: bool = False,
     segmenter: Segmenter | None = None,
     reuse: Sequence[Path] = (),
+    settings: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Embed, index and write `corpus` to `out` atomically; returns the manifest.
+
+    `settings`: the answering settings this index is to be read with, what differs
+    from the defaults (qa.settings.Settings.changed); kept in the manifest.
 
     A passage whose text the index at `out` (or one in `reuse`) already holds,
     embedded by the same model files and backend, keeps that vector: adding one
@@ -150,7 +154,8 @@ def build_index(
         tmp = _writable_tmp(out)
         try:
             return _build_into(tmp, out, docs, passages, embedder, faiss_kind, progress,
-                               segmenter or Segmenter(), [out, *map(Path, reuse)])
+                               segmenter or Segmenter(), [out, *map(Path, reuse)],
+                               dict(settings or {}))
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -158,7 +163,8 @@ def build_index(
 
 def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequence[Passage],
                 embedder: Embedder, faiss_kind: str, progress: bool,
-                segmenter: Segmenter, reuse: Sequence[Path]) -> dict[str, Any]:
+                segmenter: Segmenter, reuse: Sequence[Path],
+                settings: dict[str, Any]) -> dict[str, Any]:
     import faiss
 
     bm25s = import_bm25s()
@@ -223,6 +229,8 @@ def _build_into(tmp: Path, out: Path, docs: Sequence[Document], passages: Sequen
         "build_seconds": {"embed": round(t_embed, 3),
                           "total": round(time.perf_counter() - t0, 3)},
         "embedded": {"passages": len(todo), "reused": len(texts) - len(todo)},
+        # What the index is answered with where it differs from the defaults (qa.settings).
+        "settings": settings,
     }
     manifest["files"] = file_table(tmp)
     # The manifest goes last: a folder with one is complete (see `recover`).

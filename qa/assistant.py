@@ -17,7 +17,7 @@ A question travels through these stages, one module each:
 - compose (`qa.compose`): the answer in the asker's language, with citations.
 
 `Assistant` holds the index and models and ties the stages together; the weights
-are in `Settings`.
+are in `qa.settings.Settings`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ from index.store import (
 from index import termbase as tb
 from qa.abstain import Abstaining
 from qa.select import Candidate, Evidence, Selecting
+from qa.settings import Settings
 from qa.terms import QuestionTerms
 from qa.colloquial import QuestionWords
 from qa.compose import abstention, compose, table_title
@@ -92,48 +93,6 @@ log = logging.getLogger(__name__)
 
 # "Who presented the report?" (patterns.tsv): answered by the report's byline.
 PRESENTER_QUESTION = lang_data.pattern("presenter_question")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Retrieval and answering knobs, chosen on eval/gold/tune.jsonl (see README)."""
-
-    # Hybrid score = bm25 * w_bm25 + dense * w_dense (both normalised to [0, 1]).
-    w_bm25: dict[str, float] = field(default_factory=lambda: {"zh": 0.7, "en": 0.5})
-    w_dense: dict[str, float] = field(default_factory=lambda: {"zh": 0.3, "en": 0.5})
-    period_bonus: float = 0.15  # passage (or a table cell) of the period asked about
-    number_bonus: float = 0.2  # a number in the question appears in the passage
-    candidates: int = 16  # passages whose sentences compete for the answer
-    rows_per_table: int = 6  # of one table among the candidates, at most (4 to 8 measured alike)
-    # Weighted share of the question's terms the answering sentence must hold.
-    # Swept on tune, tune2, tune3, tune4, holdout3 (after its one blind run) and dev,
-    # 694 questions (accuracy / abstention recall / false abstention):
-    #   zh 0.40: 0.934 / 0.864 / 1.3%   zh 0.45: 0.937 / 0.909 / 2.4%   zh 0.50: 0.934 / 0.909 / 2.7%
-    #   en 0.40: 0.883 / 0.923 / 3.2%   en 0.45: 0.874 / 0.938 / 5.3%   en 0.50: 0.857 / 0.938 / 8.1%
-    min_coverage: dict[str, float] = field(default_factory=lambda: {"zh": 0.45, "en": 0.4})
-    # Below this coverage, every indicator the question names must be in the passage.
-    anchor_coverage: float = 0.6
-    # How much a term-base guess for one English word weighs in coverage (a phrase's
-    # words weigh 1): a noun's, and a verb's ("launched" → 启动, 开展), which says how
-    # a thing was done more than what it is.
-    termbase_word: float = 0.5
-    termbase_verb: float = 0.25
-    # Share of a figure's Chinese label the term base's words must cover for an
-    # English label made of them (else the answer shows the Chinese label).
-    label_cover: float = 0.75
-    min_figure_relevance: float = 0.3  # share of them around the figure stated
-    # ... in the figure's own clause and those before it (0.1 and 0.2 measured alike)
-    min_clause_relevance: float = 0.1
-    max_figures: int = 3
-    # A figure whose clause says what the question does not want (存栏 after "注意不是
-    # 存栏", 城镇 after "不要城镇的"). Set, not swept: on the gold sets of 2026-12-04 no
-    # answer turned on it (the words are also taken out of what is asked).
-    negated_penalty: float = 0.3
-    # A sentence without figures shorter than this (a label, a table title, a byline)
-    # answers a "what was" question only when nothing that states a figure does. Set,
-    # not swept: the labels and bylines seen are under 14 characters, statements over.
-    min_statement_chars: int = 14
-    fragment_penalty: float = 0.3
 
 
 class Assistant(QuestionTerms, Selecting, Abstaining):
@@ -210,10 +169,13 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
 
     @classmethod
     def load(cls, index_dir: str | Path | None = None, model: str | None = None,
-             settings: Settings | None = None, threads: int | None = 1,
+             settings: Settings | str | Path | None = None, threads: int | None = 1,
              overrides: bool | None = None, bundle: IndexBundle | None = None) -> Assistant:
         """Load the index (or take `bundle`, that index already loaded) and its model
         once; `model` defaults to the index's own.
+
+        `settings`: an object or a settings file; else REPORTQA_SETTINGS's file, else
+        the index's own (its manifest), else the defaults (`Settings.resolve`).
 
         `threads`: torch threads for query embedding. One query of ~20 tokens gains
         little from a second core and loses much when the cores are busy (measured
@@ -223,6 +185,7 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
         if bundle is None:
             recover(path)  # a build killed between its renames: its index put back first
         manifest = bundle.manifest if bundle is not None else read_manifest(path)
+        settings = Settings.resolve(settings, manifest)  # a bad file fails before the model loads
         if bundle is not None and model is not None:
             check_model(path, manifest, model)  # load_index checks it otherwise
         # Queries are embedded by the backend the index's passages were (a setting
@@ -258,14 +221,16 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
 
     @classmethod
     def _warmed(cls, path: Path, bundle: IndexBundle, embedder: Embedder,
-                overrides: bool | None, settings: Settings | None) -> tuple[Assistant, bool]:
+                overrides: bool | None, settings: Settings | str | Path | None
+                ) -> tuple[Assistant, bool]:
         """An assistant over `bundle`, from the state a previous start saved beside the
         index when it still holds (same index, code, glossaries, settings); else
         computed, and saved for the next start (then True)."""
         if overrides is None:
             overrides = os.environ.get("REPORTQA_OVERRIDES", "1").lower() not in ("0", "no", "off")
         found = overrides_of(bundle) if overrides else ()
-        want = warm_state.key(bundle.manifest, found, settings or Settings())
+        settings = Settings.resolve(settings, bundle.manifest)
+        want = warm_state.key(bundle.manifest, found, settings)
         saved = warm_state.read(path, want)
         glossary = saved["glossary"] if saved else library_glossary(found)
         segmenter = Segmenter()

@@ -28,6 +28,8 @@ def add_ask_parser(sub: argparse._SubParsersAction) -> None:
                    help="an earlier question of the conversation (repeatable, oldest first): "
                         "the question is read as its follow-up (\"那2023年呢？\")")
     p.add_argument("--model", default=None, help="embedding model (default: the index's)")
+    p.add_argument("--settings", metavar="FILE", default=None,
+                   help="answering settings file (TOML or JSON; env REPORTQA_SETTINGS; default: the index's own)")
     p.set_defaults(func=run_ask)
 
 
@@ -75,7 +77,7 @@ def run_ask(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     from qa import Assistant
 
-    assistant = Assistant.load(index_dir=args.index, model=args.model)
+    assistant = Assistant.load(index_dir=args.index, model=args.model, settings=args.settings)
     if args.question is not None:
         try:
             answer = assistant.ask(args.question, top_k=args.top_k, docs=args.doc,

@@ -2,7 +2,8 @@
 
 BM25 over jieba tokens is strong on Chinese questions; dense multilingual-e5
 carries English questions across languages; the hybrid fuses the two with
-weights chosen per language on the tuning gold set (see `FusionWeights`).
+weights chosen per language on the tuning gold set (`qa.settings.Settings`
+`w_bm25`, `w_dense`).
 Fusion is on normalised scores, not blind reciprocal ranks: equal-weight RRF
 made both languages worse on this report.
 """
@@ -10,7 +11,6 @@ made both languages worse on this report.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -108,14 +108,6 @@ class DenseRetriever:
             Hit(self.bundle.passages[int(i)], float(s), "dense")
             for s, i in zip(sims[0], ids[0], strict=True) if i >= 0
         ]
-
-
-@dataclass(frozen=True)
-class FusionWeights:
-    """Weights of the normalised signals in the hybrid score, per language."""
-
-    bm25: float
-    dense: float
 
 
 def normalise(scores: np.ndarray) -> np.ndarray:

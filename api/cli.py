@@ -63,7 +63,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(f"{exc} (or `reportqa setup` for the default library)") from exc
     from qa.settings import Settings
 
-    Settings.resolve(settings.settings, bundle.manifest)  # a bad file: one line, before serving
+    # A bad settings file is one line, before serving (not a model that never loads).
+    Settings.resolve(settings.settings, getattr(bundle, "manifest", None))
     logging.getLogger("api").setLevel(logging.INFO)
     app = create_app(settings, bundle=bundle)
     uvicorn.run(app, host=settings.host, port=settings.port, workers=1,

@@ -13,7 +13,7 @@ from reportqa.cli import build_parser, main
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HOST", "PORT", "API_KEY", "CORS_ORIGINS", "MODEL"):
+    for name in ("HOST", "PORT", "API_KEY", "CORS_ORIGINS", "MODEL", "SETTINGS"):
         monkeypatch.delenv(f"REPORTQA_{name}", raising=False)
 
 
@@ -80,3 +80,17 @@ def test_an_index_that_does_not_load_stops_before_serving(
     assert "run" not in calls
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "reportqa index" in err[0] and "reportqa setup" in err[0]
+
+
+def test_a_bad_settings_file_stops_before_serving(
+        calls: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "weights.toml"
+    bad.write_text("[figure]\nperiod = \"high\"\n", encoding="utf-8")
+    for argv, env in ((["serve", "--settings", str(bad)], None), (["serve"], str(bad))):
+        if env:
+            monkeypatch.setenv("REPORTQA_SETTINGS", env)
+        assert main(argv) == 2
+        assert "run" not in calls
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "figure.period must be a number" in err[0]

@@ -13,6 +13,7 @@ fail a threshold by accident.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,12 @@ LOWER_IS_BETTER: frozenset[str] = frozenset({"false_abst", "wrong_report", "late
 def squash(text: str) -> str:
     """`text` without any whitespace (the form that matching compares)."""
     return "".join(text.split())
+
+
+_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+# How a gold answer may write a change's direction before its figure ("下降7.3%").
+FALL_WORDS = ("下降", "减少", "回落", "降低", "下滑", "下跌")
+RISE_WORDS = ("增长", "增加", "提高", "上升", "上涨")
 
 
 def contains_all(needles: Iterable[str], haystacks: Iterable[str]) -> bool:
@@ -156,9 +163,14 @@ def answer_stated(expected: Sequence[str], answer: dict[str, Any]) -> bool:
         # A qualifier the report writes beside the figure (突破200亿元, 8%左右) is stated too.
         text, qual = f.get("text", ""), (f.get("qualifier") or "").split("/")[0]
         figures += [text, qual + text, text + qual] if qual else [text]
+        # …and the direction its value has: a fall of 7.3% (value -7.3) states "下降7.3%".
+        value = f.get("value")
+        if isinstance(value, (int, float)) and value != 0 and not text.startswith(("-", "−")):
+            figures += [w + text for w in (FALL_WORDS if value < 0 else RISE_WORDS)]
     for needle in expected:
-        places = figures if any(ch.isdigit() for ch in needle) else [answer.get("answer") or "",
-                                                                     *figures]
+        # A date ("2023年1月4日": when a report was delivered) is no number answer.
+        number = any(ch.isdigit() for ch in needle) and not _DATE.fullmatch(squash(needle))
+        places = figures if number else [answer.get("answer") or "", *figures]
         if not contains_all([needle], places):
             return False
     return True

@@ -8,6 +8,7 @@ from eval.gold import parse_item
 from eval.metrics import (
     aggregate,
     answer_found,
+    answer_stated,
     citation_valid,
     contains_all,
     evidence_rank,
@@ -143,6 +144,25 @@ def test_answer_found_uses_text_and_first_three_figures() -> None:
     assert answer_found(["3"], {"answer": "", "figures": figs})
     assert not answer_found(["47.6万吨"], {"answer": "", "figures": figs})  # 4th figure
     assert contains_all(["a b"], ["xa\tby"]) and not contains_all(["ab"], [])
+
+
+def test_a_direction_in_the_gold_answer_is_the_sign_of_the_figure() -> None:
+    """"下降7.3%" is stated by a figure 7.3% whose value is a fall, not by a rise."""
+    fall = {"answer": "Industrial investment fell by 7.3%.",
+            "figures": [{"text": "7.3%", "value": -7.3}]}
+    rise = {"answer": "", "figures": [{"text": "7.3%", "value": 7.3}]}
+    assert answer_stated(["下降7.3%"], fall) and answer_stated(["减少7.3%"], fall)
+    assert not answer_stated(["下降7.3%"], rise) and answer_stated(["增长7.3%"], rise)
+    assert not answer_stated(["增长7.3%"], fall)
+    assert answer_stated(["7.3%"], fall)  # the figure alone, as before
+
+
+def test_a_date_is_stated_by_the_answer_text() -> None:
+    """When a report was delivered is no number answer: the text states it."""
+    said = {"answer": "报告于2023年1月4日在盘锦市第九届人民代表大会第二次会议上作。", "figures": []}
+    assert answer_stated(["2023年1月4日", "盘锦市第九届人民代表大会第二次会议"], said)
+    assert not answer_stated(["2023年1月5日"], said)
+    assert not answer_stated(["1.8万人"], {"answer": "1.8万人", "figures": []})  # a number is not
 
 
 def test_citation_validity() -> None:

@@ -35,6 +35,7 @@ _DATE = re.compile(r"(?<!\d)(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(?<!\d)(20\d\d)-(\d{1,2})-(\d{1,2})(?!\d)")
 # A report of a late-year session (December) plans for the next year.
 LATE_MONTH = 10
+_CJK_SPACES = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
 OVERRIDE_KEYS = frozenset({"title", "place", "kind", "written_year", "result_year", "target_year",
                            "issuer"})
 
@@ -101,6 +102,11 @@ class Profile:
     presenter: str = ""
     presenter_role: str = ""
     presenter_span: tuple[int, int] | None = None
+    # Where and when it was delivered, as its meeting line says ("——2023年1月4日在盘锦市
+    # 第九届人民代表大会第二次会议上"): the meeting, the date, the line's (start, end).
+    meeting: str = ""
+    meeting_date: str = ""
+    meeting_span: tuple[int, int] | None = None
 
     @property
     def years(self) -> frozenset[int]:
@@ -136,6 +142,7 @@ class Profile:
         d["self_refs"] = list(self.self_refs)
         d["periods"] = list(self.periods)
         d["presenter_span"] = list(self.presenter_span) if self.presenter_span else None
+        d["meeting_span"] = list(self.meeting_span) if self.meeting_span else None
         return d
 
     @classmethod
@@ -148,7 +155,9 @@ class Profile:
             target_year=d.get("target_year"), periods=tuple(d.get("periods", ())),
             derived=dict(d.get("derived", {})), presenter=d.get("presenter", ""),
             presenter_role=d.get("presenter_role", ""),
-            presenter_span=tuple(d["presenter_span"]) if d.get("presenter_span") else None)
+            presenter_span=tuple(d["presenter_span"]) if d.get("presenter_span") else None,
+            meeting=d.get("meeting", ""), meeting_date=d.get("meeting_date", ""),
+            meeting_span=tuple(d["meeting_span"]) if d.get("meeting_span") else None)
 
 
 # ------------------------------------------------------------------ places
@@ -347,6 +356,8 @@ def _non_gazetteer_place(head: str) -> Place | None:
 
 
 def _kind(head: str) -> str:
+    # A title set with spaces between its characters ("政 府 工 作 报 告") reads as one.
+    head = _CJK_SPACES.sub("", head)
     for kind, pattern, _, _ in lang.report_kinds():
         if pattern.search(head):
             return kind
@@ -409,7 +420,11 @@ def _years(kind: str, title: str, head: str, text: str,
         target = result + 1  # a plan or work report plans for the year after its results
     if kind == "bulletin":
         target = None
-    written_year = written[0] if written else (target if target else (result + 1 if result else None))
+    # A work report delivered late in the year speaks as of the year it plans for (宜章县's
+    # "2024年政府工作报告" of 2023-12-21): its 去年 is the year it reviews.
+    late = bool(written) and kind == "gwr" and written[1] >= LATE_MONTH and target == written[0] + 1
+    written_year = (written[0] + late if written else
+                    (target if target else (result + 1 if result else None)))
     return written_year, result, target, source or "none"
 
 
@@ -441,8 +456,10 @@ def _presenter(text: str) -> tuple[str, str, tuple[int, int] | None]:
         stripped = line.strip()
         if stripped:
             seen += 1
-            m = pat.match(stripped)
-            if m and m.group("role") and (m.group("gap") or m.group("title")):
+            # "区 长 庄 红": a title set with spaces reads as one ("区长庄红").
+            m = next((m for m in (pat.match(stripped), pat.match(_CJK_SPACES.sub("", stripped)))
+                      if m and m.group("role") and (m.group("gap") or m.group("title"))), None)
+            if m:
                 start = pos + line.index(stripped)
                 return (re.sub(r"\s+", "", m.group("name")), m.group("role"),
                         (start, start + len(stripped)))
@@ -450,6 +467,20 @@ def _presenter(text: str) -> tuple[str, str, tuple[int, int] | None]:
                 break
         pos += len(line)
     return "", "", None
+
+
+MEETING_CHARS = 600  # the meeting line is in a report's opening
+
+
+def _meeting(text: str) -> tuple[str, str, tuple[int, int] | None]:
+    """(meeting, date, span of the line) from a report's opening: "——2023年1月4日在盘锦市
+    第九届人民代表大会第二次会议上" → ("盘锦市第九届人民代表大会第二次会议", "2023年1月4日");
+    the line may be broken (patterns.tsv meeting_line)."""
+    m = lang.pattern("meeting_line").search(text[:MEETING_CHARS])
+    if m is None:
+        return "", "", None
+    return (re.sub(r"\s+", "", m.group("meeting")), re.sub(r"\s+", "", m.group("date")),
+            (m.start("date"), m.end()))
 
 
 def derive_profile(doc: Document, passages: list[Passage], title: str) -> Profile:
@@ -469,10 +500,12 @@ def derive_profile(doc: Document, passages: list[Passage], title: str) -> Profil
     derived = {"place": place_src, "years": years_src, "title": "title" if title else "none",
                "kind": "head"}
     name, role, span = _presenter(doc.text)
+    meeting, date, meeting_span = _meeting(doc.text)
     return Profile(doc_id=doc.id, title=title, issuer=_issuer(head), place=place,
                    self_refs=own, kind=kind, written_year=written, result_year=result,
                    target_year=target, derived=derived, presenter=name,
-                   presenter_role=role, presenter_span=span)
+                   presenter_role=role, presenter_span=span, meeting=meeting,
+                   meeting_date=date, meeting_span=meeting_span)
 
 
 def _full_title(title: str, head: str) -> str:

@@ -37,7 +37,6 @@ from typing import Any
 
 import numpy as np
 
-from corpus.profile import pinyin_name
 from corpus.tables import cell_period
 from index.embed import Embedder, default_backend
 from index.segment import Segmenter
@@ -55,7 +54,7 @@ from qa.select import Candidate, Evidence, Selecting
 from qa.settings import Settings
 from qa.terms import QuestionTerms
 from qa.colloquial import QuestionWords
-from qa.compose import abstention, compose, table_title
+from qa.compose import abstention, compose, delivery_text, table_title
 from qa.evidence import TermWeights, sentence_spans
 from qa import conversation
 from qa import warm as warm_state
@@ -91,8 +90,10 @@ from reportqa.types import Answer, Citation, Figure, Hit, Passage
 
 log = logging.getLogger(__name__)
 
-# "Who presented the report?" (patterns.tsv): answered by the report's byline.
+# "Who presented the report?", "At which session, on what date?" (patterns.tsv):
+# answered by the report's byline and its meeting line.
 PRESENTER_QUESTION = lang_data.pattern("presenter_question")
+MEETING_QUESTION = lang_data.pattern("meeting_question")
 
 
 class Assistant(QuestionTerms, Selecting, Abstaining):
@@ -412,8 +413,11 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
     def _ask_docs(self, q: Query, route: Route, docs: list[str], qvec: np.ndarray,
                   top_k: int) -> tuple[Answer, float]:
         scope = tuple(docs)
-        if PRESENTER_QUESTION.search(q.text):
-            presented = self._presenter_answer(q, docs, top_k)
+        who, when = bool(PRESENTER_QUESTION.search(q.text)), bool(MEETING_QUESTION.search(q.text))
+        if who or when:
+            # …of the one report the question is routed to, whatever its years
+            group = next((ds for _, ds in route.groups if docs[0] in ds), tuple(docs))
+            presented = self._delivery_answer(q, group, top_k, who, when)
             if presented is not None:
                 self.reports.name(presented, presented.citations[0].doc_id, q.lang,
                                   several=len(self.profiles) > 1)
@@ -432,25 +436,32 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
             self.reports.name(answer, report, q.lang, several=len(self.profiles) > 1)
         return answer, score
 
-    def _presenter_answer(self, q: Query, docs: list[str], top_k: int) -> Answer | None:
-        """"Who presented the report?": the byline its profile found ("县人民政府县长
-        唐 雨"), quoted from the passage that holds it; None when it has none."""
-        for d in docs:
-            prof = self.profiles.get(d)
-            if prof is None or not prof.presenter or prof.presenter_span is None:
+    def _delivery_answer(self, q: Query, docs: tuple[str, ...], top_k: int, who: bool,
+                         when: bool) -> Answer | None:
+        """"Who presented the report?", "At which session and on what date?": the
+        byline ("县人民政府县长 唐 雨") and the meeting line ("——2023年1月4日在盘锦市第九届
+        人民代表大会第二次会议上") its profile found, quoted from the passages that hold
+        them; None when it has neither that is asked, or when several reports asked
+        about have it (a question that names no report is no question about one)."""
+        having = [d for d in docs if (p := self.profiles.get(d)) is not None
+                  and ((who and p.presenter) or (when and p.meeting))]
+        for d in having[:1] if len(having) == 1 else ():
+            prof = self.profiles[d]
+            spans = ([prof.presenter_span] if who and prof.presenter else []) + (
+                [prof.meeting_span] if when and prof.meeting else [])
+            # A line the parser split (the date in one passage, the meeting in the
+            # next) is quoted from each passage it is in.
+            found = [(p, (max(s, p.start) - p.start, min(e, p.end) - p.start))
+                     for s, e in spans if s is not None
+                     for p in (self.bundle.passages[i] for i in self._doc_rows[d])
+                     if p.start < e and s < p.end]
+            if not found:
                 continue
-            s, e = prof.presenter_span
-            p = next((p for p in self.bundle.passages
-                      if p.doc_id == d and p.start <= s and e <= p.end), None)
-            if p is None:
-                continue
-            hit = Hit(p, 1.0, "byline")
-            cand = Candidate(hit, (s - p.start, e - p.start), 1.0, 1.0, [])
-            answer = compose(q, [(p, cand.span, [])], self._citations([hit], top_k, [cand], [cand]))
-            said = (f"报告由{prof.presenter_role}{prof.presenter}作。" if q.lang == "zh" else
-                    f"The report was presented by {prof.presenter} "
-                    f"({pinyin_name(prof.presenter)}), {prof.presenter_role}. ")
-            answer.answer = said + answer.answer
+            hits = [Hit(p, 1.0, "byline") for p, _ in found]
+            cands = [Candidate(h, span, 1.0, 1.0, []) for h, (_, span) in zip(hits, found)]
+            answer = compose(q, [(p, span, []) for p, span in found],
+                             self._citations(hits, top_k, cands, cands))
+            answer.answer = delivery_text(prof, q.lang, who, when) + answer.answer
             return answer
         return None
 

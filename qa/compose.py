@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from corpus.profile import Profile, pinyin_name
 from qa.figures import VS_TARGET
 from qa.query import Query
 from reportqa import lang, periods
@@ -85,6 +86,65 @@ def library_abstention(question: str, lang: str, what_zh: str, what_en: str) -> 
     text = (LIBRARY_ABSTAIN_ZH.format(x=what_zh) + "。" if lang == "zh"
             else LIBRARY_ABSTAIN_EN.format(x=what_en) + ".")
     return Answer(question=question, lang=lang, answer=text, abstained=True)
+
+
+def delivery_text(prof: Profile, lang: str, who: bool, when: bool) -> str:
+    """Who presented a report and when and where, as its profile read them from its
+    byline and meeting line: "报告由县人民政府县长唐雨于2023年1月4日在…会议上作。" /
+    "The report was presented by 唐雨 (Tang Yu), …, on 4 January 2023 at …"."""
+    by = who and bool(prof.presenter)
+    at = when and bool(prof.meeting)
+    if lang == "zh":
+        return ("报告" + (f"由{prof.presenter_role}{prof.presenter}" if by else "")
+                + (f"于{prof.meeting_date}在{prof.meeting}上" if at else "") + "作。")
+    out = "The report was presented"
+    if by:
+        out += f" by {prof.presenter} ({pinyin_name(prof.presenter)}), {prof.presenter_role},"
+    if at:
+        place = prof.place.en if prof.place and prof.place.en else ""
+        out += f" on {date_en(prof.meeting_date)} at {prof.meeting}"
+        session = session_en(prof.meeting, place)
+        out += f" ({session})" if session else ""
+    return out.rstrip(",") + ". "
+
+
+def date_en(date_zh: str) -> str:
+    """"2023年1月4日" → "4 January 2023" (as written when it is not a date)."""
+    m = re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", date_zh)
+    if m is None or not 1 <= int(m.group(2)) <= 12:
+        return date_zh
+    return f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def session_en(meeting: str, place_en: str = "") -> str:
+    """"盘锦市第九届人民代表大会第二次会议" → "the 2nd session of the 9th Panjin City People's
+    Congress"; "" for a meeting of another form."""
+    m = re.search(r"第?([一二三四五六七八九十]+)届人民代表大会(?:常务委员会)?第?([一二三四五六七八九十]+)次会议$",
+                  meeting)
+    if m is None:
+        return ""
+    body = "People's Congress" + (" Standing Committee" if "常务委员会" in meeting else "")
+    where = f"{place_en} " if place_en else ""
+    return (f"the {_ordinal(_cn_int(m.group(2)))} session of the "
+            f"{_ordinal(_cn_int(m.group(1)))} {where}{body}")
+
+
+def _cn_int(s: str) -> int:
+    """Chinese numerals up to 99: 九 → 9, 十三 → 13, 二十 → 20."""
+    digits = "一二三四五六七八九"
+    if "十" not in s:
+        return digits.index(s) + 1 if len(s) == 1 else 0
+    tens, _, ones = s.partition("十")
+    return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def clause(text: str, start: int, end: int, figures: list[Figure], base: int) -> tuple[int, int]:

@@ -19,6 +19,13 @@ def profiles() -> dict:
     return {d.id: d.profile for d, _ in load_corpus([CORPUS_DIR])}
 
 
+def test_a_title_set_with_spaces_is_read_as_one() -> None:
+    from corpus.profile import _kind
+
+    assert _kind("政 府 工 作 报 告\n——2024年1月6日在某县第十八届人民代表大会第三次会议上") == "gwr"
+    assert _kind("统 计 公 报") == "bulletin"
+
+
 @pytest.mark.parametrize(("doc", "place", "parent", "kind", "result", "target"), [
     ("yongchuan-2022-2023", "永川区", "重庆市", "plan", 2022, 2023),
     ("suining-2021-plan", "遂宁市", "四川省", "plan", 2021, 2022),  # title wraps over two lines
@@ -117,3 +124,29 @@ def test_the_presenter_is_read_from_the_byline(profiles: dict) -> None:
     assert profiles["beilin-2025-gwr"].presenter_role == "绥化市北林区人民政府区长"
     assert profiles["wuhu-2022-bulletin"].presenter == ""
     assert profiles["yongchuan-2022-2023"].presenter == ""  # its byline is the body only
+
+
+@pytest.mark.parametrize(("doc", "date", "meeting"), [
+    ("beilin-2025-gwr", "2025年1月14日", "绥化市北林区第六届人民代表大会第五次会议"),
+    ("mouding-2024-gwr", "2024年1月18日", "牟定县第十八届人民代表大会第三次会议"),  # broken line
+    ("quanshan-2024-gwr", "2024年1月10日", "徐州市泉山区第十届人民代表大会第三次会议"),  # and a blank one
+    ("yaohai-2021-plan", "2021年12月28日", "合肥市瑶海区第五届人民代表大会第一次会议"),  # "2021 年 12 月"
+    ("sichuan-2019-plan", "2020年5月9日", "四川省第十三届人民代表大会第三次会议"),
+])
+def test_where_and_when_a_report_was_delivered_is_read_from_its_meeting_line(
+        profiles: dict, doc: str, date: str, meeting: str) -> None:
+    p = profiles[doc]
+    assert (p.meeting_date, p.meeting) == (date, meeting)
+    text = next(d.text for d, _ in load_corpus([CORPUS_DIR / "reports" / f"{doc}.txt"]))
+    s, e = p.meeting_span
+    assert "".join(text[s:e].split()).startswith(date + "在") or text[s:e].startswith(date)
+    assert profiles["wuhu-2022-bulletin"].meeting == ""  # a bulletin is delivered at none
+
+
+def test_a_work_report_given_late_in_the_year_speaks_as_of_the_year_it_plans_for(
+        profiles: dict) -> None:
+    """旅顺口区's 2023 report, delivered on 2022-12-24: its 去年 is 2022, the year it reviews."""
+    for doc, year in (("lushunkou-2023-gwr", 2023), ("shahekou-2022-gwr", 2022)):
+        p = profiles[doc]
+        assert (p.written_year, p.target_year, p.result_year) == (year, year, year - 1)
+    assert profiles["beilin-2025-gwr"].written_year == 2025  # delivered in January

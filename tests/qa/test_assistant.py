@@ -346,6 +346,31 @@ def test_who_presented_a_report_is_answered_from_its_byline(bare_library, questi
         quoted.start:quoted.end] == quoted.text
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("牟定县2024年的政府工作报告是在哪次会议上作的？", ["牟定县第十八届人民代表大会第三次会议"]),
+    ("When was Sichuan's report on the 2019 plan delivered, and at what session?",
+     ["2020年5月9日", "四川省第十三届人民代表大会第三次会议", "the 3rd session of the 13th"]),
+    ("泉山区政府工作报告由哪位区长在哪一天作的？", ["2024年1月10日", "徐州市泉山区"]),
+])
+def test_where_and_when_a_report_was_delivered_is_answered_from_its_meeting_line(
+        bare_library, question: str, said: list[str]) -> None:  # noqa: ANN001
+    a = bare_library.ask(question)
+    assert not a.abstained and all(x in a.answer for x in said), a.answer
+    text = bare_library.document_text(a.citations[0].doc_id)
+    assert all(text[c.start:c.end] == c.text for c in a.citations)
+    assert any(said[0][:4] in "".join(c.text.split()) for c in a.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "预期目标是经过哪次会议调整的？",  # another meeting than the one it was delivered at
+    "At which session was the report delivered?",  # no report named: which one?
+])
+def test_a_meeting_question_about_no_one_report_is_not_answered_by_a_meeting_line(
+        bare_library, question: str) -> None:  # noqa: ANN001
+    a = bare_library.ask(question)
+    assert "报告于" not in a.answer and "was presented" not in a.answer, a.answer
+
+
 def test_a_report_without_a_byline_names_no_presenter(bare_library) -> None:  # noqa: ANN001
     a = bare_library.ask("Who presented Wuhu's 2022 statistical bulletin?")
     assert "presented by" not in a.answer

@@ -200,6 +200,25 @@ def _said_otherwise(term: str, parts: tuple[str, ...], sentence: str, min_len: i
             or said_by_pair(term, sentence))
 
 
+def said_of_other_side(term: str, sentence: str, asked: str = "") -> bool:
+    """Whether the sentence states the other of a pair in the term's place: 农村居民…
+    for 城镇居民…, 贷款余额 for 存款余额 (the pairs of split_words.tsv), and never the
+    side asked (城镇和农村居民… says both); unless the question's other terms (`asked`)
+    ask for that side too ("城镇居民和农村居民…分别")."""
+    return _other_side(term, sentence, asked)
+
+
+@lru_cache(maxsize=1 << 16)
+def _other_side(term: str, sentence: str, asked: str) -> bool:
+    for parts in lang.split_words().values():
+        for a in parts:
+            if a in term and a not in sentence and any(
+                    b not in asked and term.replace(a, b, 1) in sentence
+                    for b in parts if b != a):
+                return True
+    return False
+
+
 # In coverage, where every sentence of every passage is tried, a term of fewer
 # characters than this is not said by its characters alone.
 COVERAGE_MIN_LEN = 5
@@ -226,6 +245,9 @@ def coverage(terms: Sequence[str], tokens: Set[str], weights: TermWeights,
         if any(f in tokens or (text and f in text) for f in forms):
             got += w
             matched.append(t)
+            continue
+        if text and said_of_other_side(t, text, "".join(x for x in terms if x != t)):
+            missing.append(t)  # 农村居民人均可支配收入 is no part of 城镇居民人均可支配收入
             continue
         sub = parts.get(t, ()) if parts else ()
         if text and said_otherwise(t, sub, text, COVERAGE_MIN_LEN):

@@ -43,3 +43,22 @@ def test_words_of_a_term_clauses_apart_are_not_its_wording() -> None:
     # a pair word names the term only with the rest of it after it
     assert said_by_pair("农村居民收入", "城乡居民收入分别增长5%、7%")
     assert not said_by_pair("城镇新增就业", "建设城乡新型文化空间3个")
+
+
+def test_the_other_side_of_a_pair_said_in_a_term_s_place_is_not_the_term() -> None:
+    """农村居民… where 城镇居民… is asked, 贷款余额 for 存款余额: nothing of it counts; a
+    sentence that says both sides (城镇和农村居民…) still covers it."""
+    from qa.evidence import said_of_other_side
+
+    weights = TermWeights([["农村", "居民", "人均", "可支配收入"], ["贷款", "余额"], ["其他"]])
+    parts = {"城镇居民人均可支配收入": ["城镇", "居民", "人均", "可支配收入"]}
+    rural = "农村居民人均可支配收入实现24068元,同比增长3.5%"
+    assert said_of_other_side("城镇居民人均可支配收入", rural)
+    assert coverage(["城镇居民人均可支配收入"], {"农村", "居民", "人均", "可支配收入"}, weights,
+                    rural, parts).score == 0.0
+    both = "城镇和农村居民人均可支配收入分别达到36583元和17736元"
+    assert not said_of_other_side("城镇居民人均可支配收入", both)
+    assert said_of_other_side("存款余额", "金融机构贷款余额219.06亿元")
+    assert not said_of_other_side("出口总额", "进出口总额下降25%")  # 进出口 says 出口
+    # "城镇居民和农村居民…分别": the question asks both sides, each row answers one
+    assert not said_of_other_side("城镇居民人均可支配收入", rural, asked="农村居民")

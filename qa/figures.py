@@ -173,14 +173,14 @@ def extract_figures(
 
 # A ratio of parts ("三次产业结构比为22.0:37.8:40.2", "调整为26: 32.5: 41.5"): three or more
 # numbers joined by colons, or two after a word of ratio (比) — not a time of day (10:23).
-_RATIO = re.compile(r"(?<![\d.:：])\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?){1,3}(?![\d.:：])")
+_RATIO = re.compile(r"(?<![\d.:：∶])\d+(?:\.\d+)?(?:\s?[:：∶]\s?\d+(?:\.\d+)?){1,3}(?![\d.:：∶])")
 _RATIO_WORD = lang.pattern("ratio_word")
 
 
 def _ratios(text: str, blocked: list[tuple[int, int]]) -> list[_Found]:
     out = []
     for m in _RATIO.finditer(text):
-        parts = re.split(r"\s?[:：]\s?", m.group(0))
+        parts = re.split(r"\s?[:：∶]\s?", m.group(0))
         if any(a < m.start() < b for a, b in blocked):
             continue
         if len(parts) < 3 and not _RATIO_WORD.search(text, max(0, m.start() - 10), m.start()):
@@ -304,9 +304,9 @@ def _local_label(text: str, masked: str, f: _Found, prev_end: int,
 
 def clean_label(raw: str) -> str:
     """Drop fillers in front (全年, 其中, 力争 …) and verbs behind (增长, 达到 …)."""
-    s = raw.strip(" \t\n，,、")
+    s = raw.strip(" \t\n，,、—－-")  # a list's dashes (——PM2.5平均浓度) are no part of it
     for _ in range(3):
-        s = _TRAIL_VERB.sub("", _LEAD_FILLER.sub("", s)).strip(" ，,、")
+        s = _TRAIL_VERB.sub("", _LEAD_FILLER.sub("", s)).strip(" ，,、—－-")
     s = s.replace("实现", "")
     if len(s) > MAX_LABEL:
         # Keep the most words that fit, cutting after a joining word if possible.

@@ -641,6 +641,7 @@ def test_a_result_against_its_target_stays_a_result(doc: str, sentence: str, res
     ("zhongjiang-2023-bulletin", "三次产业结构比为22.0:37.8:40.2", ["22.0:37.8:40.2"]),
     ("wangjiang-2022-bulletin", "三次产业结构由上年的17.3:41.2:41.5调整为17.8:39.3:42.9",
      ["17.3:41.2:41.5", "17.8:39.3:42.9"]),
+    ("henan-2021-bulletin", "三次产业结构为9.5∶41.3∶49.1", ["9.5∶41.3∶49.1"]),  # U+2236 RATIO
 ])
 def test_a_ratio_of_parts_is_one_figure(doc: str, sentence: str, ratios: list[str]) -> None:
     text = (ROOT / "corpus/reports" / f"{doc}.txt").read_text(encoding="utf-8")
@@ -660,3 +661,14 @@ def test_a_target_word_in_a_later_clause_of_a_list_says_nothing_of_the_figures_b
     # …while one before the figures governs them all
     lead = "今年主要预期目标是：地区生产总值增长6.5%,社会消费品零售总额增长8%。"
     assert {f.period for f in extract_figures(lead, 0, "2021-actual")} == {"2021-target"}
+
+
+@pytest.mark.parametrize(("text", "figure", "unit", "label"), [
+    ("——PM2.5平均浓度32μg/m3,下降5.9%", "32μg/m3", "μg/m3", "PM2.5平均浓度"),
+    ("细颗粒物(PM2.5)年均浓度为35微克/立方米", "35微克/立方米", "微克/立方米", "细颗粒物(PM2.5)年均浓度"),
+])
+def test_a_concentration_keeps_its_unit_and_a_list_dash_is_no_label(
+        text: str, figure: str, unit: str, label: str) -> None:
+    f = extract_figures(text, 0, "2023-actual")[0]
+    assert (f.text, f.unit, f.label) == (figure, unit, label)
+    assert "μg/m³" in f.text_en

@@ -118,7 +118,12 @@ class Selecting:
         retrieval (number_bonus) but are not what a question is about.
         """
         alts = alts or {}
-        other = {a for forms in alts.values() for a in forms}
+        # Another spelling of a term asked is that term, not a second subject; the
+        # spellings of a term asked only through its parts (老旧小区改造 as 老旧小区, 改造)
+        # take nothing out.
+        asked_terms = set(terms)
+        other = {a for k, forms in alts.items() for a in forms
+                 if k in asked_terms or a not in k}
         content = subject_terms([t for t in terms if t not in other], units)
         asked = frozenset(t for t in terms if t in INTENT_TERMS and len(t) >= 2)
         # The indicators the question names: as terms, or written out (人均GDP segments

@@ -14,6 +14,7 @@ segmenter and index).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from corpus.profile import is_place_name
@@ -155,12 +156,13 @@ class QuestionTerms:
         out: list[tuple[list[str], int, float]] = []
         run: list[str] = []
         glossed = bool(scope) and set(scope) <= self._glossed
-        for seg in self.glossary.segments(text) + [None]:
+        latin = _abbreviations(text, corpus)
+        for seg in self._segments(text, corpus) + [None]:
             if seg is not None and not seg.zh:
                 run.append(seg.words[0])
                 continue
             if run and not glossed:
-                out += self._termbase_groups(run, corpus)[0]
+                out += self._termbase_groups(run, corpus, latin)[0]
             run = []
             if seg is None:
                 break
@@ -171,6 +173,19 @@ class QuestionTerms:
                     continue
             out.append((list(seg.zh), len(seg.words), 0.0))
         return self._in_context(out)
+
+    def _segments(self, text: str, corpus: str) -> list:
+        """The glossary's segments of an English question; a phrase found in another
+        order of its words counts only where the reports write it: else its words are
+        read in their own order ("the share of tax" after "budget revenue and" is no
+        税收占一般公共预算收入比重 a report lacks, to be absent)."""
+        out = []
+        for seg in self.glossary.segments(text):
+            if seg.reordered and not any(z.lower() in corpus for z in seg.zh):
+                out += self.glossary.segments(" ".join(seg.words), reorder=False)
+            else:
+                out.append(seg)
+        return out
 
     def _in_context(self, groups: list[tuple[list[str], int, float]]
                     ) -> list[tuple[list[str], int, float]]:
@@ -198,16 +213,20 @@ class QuestionTerms:
             self._sentence_cache[word] = found
         return found
 
-    def _termbase_groups(self, words: list[str], corpus: str
+    def _termbase_groups(self, words: list[str], corpus: str,
+                         latin: frozenset[str] = frozenset()
                          ) -> tuple[list[tuple[list[str], int, float]], list[str]]:
         """The term base's Chinese words for a run of English words (the ones the
         reports in `corpus` write, where any of them does), how sure each is, and
         the content words it has nothing for. A phrase is sure; one word is a guess,
-        and a verb's guess ("launched" → 启动) says how more than what: it weighs less."""
+        and a verb's guess ("launched" → 启动) says how more than what: it weighs less.
+        An abbreviation the reports write as the question does (`latin`: PPP, 5G) is
+        itself the term, surely."""
         s = self.settings
         stems = [tb.stem(w) for w in words]
         found, unmatched = self.termbase.match(stems, skip=self._en_skip)
-        out = []
+        out = [([words[i]], 1, 1.0) for i in unmatched if words[i] in latin]
+        unmatched = [i for i in unmatched if words[i] not in latin]
         for terms, _, n in found:
             zhs = [t.zh for t in terms]
             here = [z for z in zhs if z in corpus] or zhs
@@ -237,6 +256,21 @@ class QuestionTerms:
         ids = ([self.bundle.passages[i].id for d in scope for i in self._doc_rows[d]] if scope
                else self._sentences)
         return any(need <= tokens for pid in ids for _, _, tokens in self._sentences[pid])
+
+
+def _abbreviations(text: str, corpus: str) -> frozenset[str]:
+    """The question's abbreviations (PPP, 5G, CPI: capitals, or a digit with letters)
+    that the reports write (`corpus`, lower case) as a word of their own, lower-cased
+    as the index's tokens are."""
+    out = set()
+    for w in _ABBREVIATION.findall(text):
+        low = w.lower()
+        if re.search(rf"(?<![a-z0-9]){re.escape(low)}(?![a-z0-9])", corpus):
+            out.add(low)
+    return frozenset(out)
+
+
+_ABBREVIATION = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2,}|\d+[A-Za-z]+|[A-Za-z]+\d+)(?![A-Za-z0-9])")
 
 
 def _same_head(a: str, b: str) -> bool:

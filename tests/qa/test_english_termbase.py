@@ -81,3 +81,39 @@ def test_an_english_word_is_never_guessed_to_be_a_place(bare_library, question: 
     a = bare_library.ask(question)
     assert not a.abstained, a.answer
     assert "Weiyuan" not in a.answer and "Ningyuan" not in a.answer
+
+
+@pytest.mark.parametrize(("question", "figure", "doc"), [
+    ("How many PPP projects did Yongchuan carry out in 2022?", "2个", "yongchuan-2022-2023"),
+    ("How many new 5G base stations did Yongchuan build in 2022?", "1196个", "yongchuan-2022-2023"),
+])
+def test_an_abbreviation_the_report_writes_is_its_own_term(bare: Assistant, question: str,
+                                                           figure: str, doc: str) -> None:
+    """PPP, 5G: no dictionary has them, the report writes them as the question does."""
+    a = bare.ask(question)
+    assert figure in [f.text for f in a.figures], a.answer
+    assert a.citations[0].doc_id == doc
+
+
+def test_a_genre_phrase_in_another_word_order_is_the_same_term() -> None:
+    """The genre's terms in any order of their words; never one side of a coordination."""
+    from qa.glossary import library_glossary
+
+    g = library_glossary(())
+
+    def zh(q: str) -> list[str]:
+        return [s.zh[0] for s in g.segments(q) if s.zh]
+
+    assert zh("Rural residents' per capita disposable income in 2022?") == ["农村居民人均可支配收入"]
+    assert zh("Urban residents' per capita disposable income?") == ["城镇居民人均可支配收入"]
+    assert "规模以上工业增加值" in zh("How fast did industrial value added above designated size grow?")
+    # "…income of urban and rural residents": both sides, not "urban … income" and "rural"
+    assert "城镇居民人均可支配收入" not in zh(
+        "Per capita disposable income of urban and rural residents, 2023")
+    # a two-word phrase reordered is often another thing: "investment for industrial projects"
+    assert "工业投资" not in zh("What is the planned investment for industrial projects?")
+
+
+def test_a_question_that_begins_with_what_it_does_not_want(bare: Assistant) -> None:
+    a = bare.ask("Not deposits: what was Fang County's loan balance at the end of 2023?")
+    assert [f.text for f in a.figures][:1] == ["219.06亿元"], a.answer

@@ -56,6 +56,10 @@ eval-gate:
 	$(BIN)/reportqa index corpus eval/heldout/reports2 eval/heldout/reports3 eval/heldout/reports4 --out $(HELDOUT_INDEX)-76 --reuse $(HELDOUT_INDEX)-61 -q
 	$(BIN)/reportqa eval --gold eval/heldout/reports4-blind.jsonl --index $(HELDOUT_INDEX)-76 \
 	  --out test-output/eval-reports4 $(shell cat eval/thresholds-reports4.txt 2>/dev/null)
+	$(BIN)/reportqa index corpus eval/heldout/reports2 eval/heldout/reports3 eval/heldout/reports4 eval/heldout/reports5 \
+	  --out $(HELDOUT_INDEX)-91 --reuse $(HELDOUT_INDEX)-76 -q
+	$(BIN)/reportqa eval --gold eval/heldout/reports5-blind.jsonl --index $(HELDOUT_INDEX)-91 \
+	  --out test-output/eval-reports5 $(shell cat eval/thresholds-reports5.txt 2>/dev/null)
 
 eval: setup
 	$(BIN)/reportqa eval --gold $(GOLD) --out out/eval

@@ -420,11 +420,7 @@ def _years(kind: str, title: str, head: str, text: str,
         target = result + 1  # a plan or work report plans for the year after its results
     if kind == "bulletin":
         target = None
-    # A work report delivered late in the year speaks as of the year it plans for (宜章县's
-    # "2024年政府工作报告" of 2023-12-21): its 去年 is the year it reviews.
-    late = bool(written) and kind == "gwr" and written[1] >= LATE_MONTH and target == written[0] + 1
-    written_year = (written[0] + late if written else
-                    (target if target else (result + 1 if result else None)))
+    written_year = written[0] if written else (target if target else (result + 1 if result else None))
     return written_year, result, target, source or "none"
 
 

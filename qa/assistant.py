@@ -331,7 +331,8 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
         else:
             qvec = self.encode_query(q0.text)
             t_retrieve = time.perf_counter()
-            answers = [self._ask_group(q0.text, route, ds, qvec, top_k, q0.negated)
+            answers = [self._ask_group(q0.text, route, ds, qvec, top_k, q0.negated,
+                                       q0.report_years)
                        for _, ds in route.groups]
             answer = answers[0] if len(answers) == 1 else self.reports.across_places(q0, route, answers)
             answer.assumed = self.reports.assumed(q0, route, answer)
@@ -386,7 +387,8 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
         return text
 
     def _ask_group(self, text: str, route: Route, docs: tuple[str, ...], qvec: np.ndarray,
-                   top_k: int, negated: tuple[str, ...] = ()) -> Answer:
+                   top_k: int, negated: tuple[str, ...] = (),
+                   named: tuple[int, ...] = ()) -> Answer:
         """The best answer from `docs`: each set of reports with the same years is read
         against those years; the best-scoring answer wins, abstentions last."""
         by_frame: dict[Frame, list[str]] = {}
@@ -395,6 +397,10 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
         relative = any(r.pattern.search(text) for r in lang_data.relative_years())
         for d in docs:
             frame = self._frame(d)
+            if frame.target in named:
+                # "宜章县2024年政府工作报告显示,去年…": named by the year it plans for, a
+                # report's 去年 counts from that year, whenever it was delivered (2023-12-21).
+                frame = replace(frame, written=frame.target)
             if not relative:
                 frame = replace(frame, written=frame.target)
             by_frame.setdefault(frame, []).append(d)

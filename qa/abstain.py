@@ -93,8 +93,9 @@ class Abstaining:
             return "low coverage"
         if best.coverage < self.settings.anchor_coverage:
             text = best.hit.passage.indexed_text().lower()
-            if any(self.glossary.kind_of(t) == "indicator" and not ev.written_in(t, text)
-                   for t in ev.content):
+            # (a term base's guess for one English word, "volume" → 贸易额, anchors nothing)
+            if any(self.glossary.kind_of(t) == "indicator" and ev.scale.get(t, 1.0) >= 1.0
+                   and not ev.written_in(t, text) for t in ev.content):
                 return "low coverage"
         return None
 

@@ -242,6 +242,9 @@ class Glossary:
         Chinese terms) and single words it does not (with none); `reorder`: a phrase
         also in another order of its words."""
         words = normalise_en(question_en)
+        # "the urban and the rural …": the second article says nothing the first does not
+        words = [w for k, w in enumerate(words)
+                 if not (w == "the" and k and words[k - 1] in _COORDINATING)]
         out: list[Segment] = []
         i = 0
         while i < len(words):

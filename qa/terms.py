@@ -25,6 +25,9 @@ from qa.select import Evidence, subject_terms
 from reportqa import lang as lang_data
 
 
+COMPARATIVE_CUE = lang_data.pattern("comparative_cue_en")
+
+
 class QuestionTerms:
     """The term stage of `qa.assistant.Assistant`."""
 
@@ -63,6 +66,9 @@ class QuestionTerms:
                 alts[tok] = others
                 toks += list(others)
         else:
+            cue = COMPARATIVE_CUE.search(text)
+            if cue:  # "which had the higher …": which one, not what
+                text = text[:cue.start("cue")] + text[cue.end("cue"):]
             groups = self._english_groups(text, corpus, scope)
             toks = []
             for zhs, n_words, sure_tb in groups:

@@ -110,6 +110,9 @@ def test_a_genre_phrase_in_another_word_order_is_the_same_term() -> None:
     # "…income of urban and rural residents": both sides, not "urban … income" and "rural"
     assert "城镇居民人均可支配收入" not in zh(
         "Per capita disposable income of urban and rural residents, 2023")
+    # "the urban and the rural …": each side with its own term
+    assert zh("What were the urban and the rural per capita disposable incomes in 2023?") == [
+        "城镇居民人均可支配收入", "农村居民人均可支配收入"]
     # a two-word phrase reordered is often another thing: "investment for industrial projects"
     assert "工业投资" not in zh("What is the planned investment for industrial projects?")
 
@@ -117,3 +120,22 @@ def test_a_genre_phrase_in_another_word_order_is_the_same_term() -> None:
 def test_a_question_that_begins_with_what_it_does_not_want(bare: Assistant) -> None:
     a = bare.ask("Not deposits: what was Fang County's loan balance at the end of 2023?")
     assert [f.text for f in a.figures][:1] == ["219.06亿元"], a.answer
+
+
+@pytest.mark.parametrize(("question", "cue"), [
+    ("Which had the higher GDP growth in 2023: Suiyang District or Yizhang County?", "higher"),
+    ("Which county had the lowest unemployment rate?", "lowest"),
+    ("Which of the two saw the higher growth in higher education enrolment?", "higher"),
+    ("Where is the higher education city being built?", None),  # a name, not a comparison
+    ("What was the higher of the two targets?", None),  # no "which": the higher one is asked
+])
+def test_the_comparative_of_a_which_question_is_no_term(question: str, cue: str | None) -> None:
+    """"the higher" in "Which had the higher GDP growth: A or B?" asks which one; it is
+    left out of the terms, "higher education" is not."""
+    from qa.terms import COMPARATIVE_CUE
+
+    m = COMPARATIVE_CUE.search(question)
+    assert (m.group("cue") if m else None) == cue
+    if m:
+        rest = question[:m.start("cue")] + question[m.end("cue"):]
+        assert "education" not in question or "higher education" in rest

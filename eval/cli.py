@@ -152,8 +152,9 @@ def _make_source(args: argparse.Namespace) -> Any:
             "use --api URL to evaluate a running server"
         ) from exc
     options: dict[str, Any] = {"overrides": False} if getattr(args, "no_overrides", False) else {}
-    return InProcess(Assistant.load(index_dir=getattr(args, "index", None),
-                                    settings=getattr(args, "settings", None), **options))
+    if getattr(args, "settings", None):
+        options["settings"] = args.settings
+    return InProcess(Assistant.load(index_dir=getattr(args, "index", None), **options))
 
 
 def _print_outcome(

@@ -102,7 +102,7 @@ def delivery_text(prof: Profile, lang: str, who: bool, when: bool) -> str:
         out += f" by {prof.presenter} ({pinyin_name(prof.presenter)}), {prof.presenter_role},"
     if at:
         place = prof.place.en if prof.place and prof.place.en else ""
-        out += f" on {date_en(prof.meeting_date)} at {prof.meeting}"
+        out += f" on {date_en(prof.meeting_date)} ({prof.meeting_date}) at {prof.meeting}"
         session = session_en(prof.meeting, place)
         out += f" ({session})" if session else ""
     return out.rstrip(",") + ". "

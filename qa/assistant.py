@@ -397,10 +397,15 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
         relative = any(r.pattern.search(text) for r in lang_data.relative_years())
         for d in docs:
             frame = self._frame(d)
-            if frame.target in named:
-                # "宜章县2024年政府工作报告显示,去年…": named by the year it plans for, a
-                # report's 去年 counts from that year, whenever it was delivered (2023-12-21).
-                frame = replace(frame, written=frame.target)
+            if relative and frame.target and frame.written != frame.target:
+                # A report delivered in the year it reviews speaks of it as 今年, its
+                # readers as 去年 (铁西区's 2025 report of 2024-12-18): counted from the year
+                # it plans for when the question names it so ("2024年政府工作报告显示,去年…")
+                # or when its delivery year gives a year the report does not cover.
+                planned = replace(frame, written=frame.target)
+                if frame.target in named or (analyse(text, frame).out_of_scope_year is not None
+                                             and analyse(text, planned).out_of_scope_year is None):
+                    frame = planned
             if not relative:
                 frame = replace(frame, written=frame.target)
             by_frame.setdefault(frame, []).append(d)

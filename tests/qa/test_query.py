@@ -190,3 +190,11 @@ def test_a_five_year_plan_period_or_a_plan_report_asks_no_target() -> None:
               "According to the plan implementation report, how fast did GDP grow in 2020?"):
         assert analyse(q, frame).period == "2020-actual", q
     assert analyse("What is the 2021 plan for GDP growth?", frame).period == "2021-target"
+
+
+def test_a_change_asked_as_rise_or_fall_wants_a_rate() -> None:
+    """"分别增减多少", "升降多少": how much each rose or fell, a growth rate."""
+    from qa.query import unit_hints
+
+    assert "%" in unit_hints("第二产业和第三产业增加值分别增减多少?", "zh")
+    assert "%" in unit_hints("出口额升降多少?", "zh")

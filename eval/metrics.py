@@ -162,9 +162,11 @@ def answer_stated(expected: Sequence[str], answer: dict[str, Any]) -> bool:
     for f in answer.get("figures") or []:
         # A qualifier the report writes beside the figure (突破200亿元, 8%左右) is stated too.
         text, qual = f.get("text", ""), (f.get("qualifier") or "").split("/")[0]
+        value = f.get("value")
+        # A table cell states its column's unit (增速(%) → 5.7 is 5.7%; 总量(亿元) → 1202.8亿元).
+        text = _with_unit(text, f.get("unit") or "", value)
         figures += [text, qual + text, text + qual] if qual else [text]
         # …and the direction its value has: a fall of 7.3% (value -7.3) states "下降7.3%".
-        value = f.get("value")
         if isinstance(value, (int, float)) and value != 0 and not text.startswith(("-", "−")):
             figures += [w + text for w in (FALL_WORDS if value < 0 else RISE_WORDS)]
     for needle in expected:
@@ -174,6 +176,24 @@ def answer_stated(expected: Sequence[str], answer: dict[str, Any]) -> bool:
         if not contains_all([needle], places):
             return False
     return True
+
+
+def _with_unit(text: str, unit: str, value: object) -> str:
+    """A bare number with the unit (and magnitude) its figure carries: "5.7" of unit % is
+    "5.7%", "1202.8" of value 1.2028e11 yuan is "1202.8亿元"; any other text as it is."""
+    if not unit or not re.fullmatch(r"-?\d+(?:\.\d+)?", text) or not isinstance(value, (int, float)):
+        return text
+    try:
+        ratio = abs(value / float(text)) if float(text) else 1.0
+    except (ValueError, ZeroDivisionError):
+        return text
+    magnitude = next((word for power, word in _MAGNITUDES if math.isclose(ratio, power)), None)
+    if magnitude is None:
+        return text
+    return text + magnitude + unit
+
+
+_MAGNITUDES = ((1.0, ""), (1e4, "万"), (1e8, "亿"), (1e12, "万亿"))
 
 
 def answer_docs(item: GoldItem, document_text: DocumentText) -> tuple[str, ...]:

@@ -157,6 +157,16 @@ def test_a_direction_in_the_gold_answer_is_the_sign_of_the_figure() -> None:
     assert answer_stated(["7.3%"], fall)  # the figure alone, as before
 
 
+def test_a_table_cell_states_the_unit_of_its_column() -> None:
+    """A cell "5.7" under 增速(%) is 5.7%; "1202.8" under 总量(亿元) is 1202.8亿元."""
+    cells = {"answer": "", "figures": [{"text": "5.7", "unit": "%", "value": 5.7},
+                                       {"text": "1202.8", "unit": "元", "value": 120280000000.0}]}
+    assert answer_stated(["5.7%", "1202.8亿元"], cells)
+    assert not answer_stated(["1202.8万元"], cells)
+    assert answer_stated(["3.5%"], {"answer": "", "figures": [{"text": "3.5%", "unit": "%",
+                                                               "value": 3.5}]})
+
+
 def test_a_date_is_stated_by_the_answer_text() -> None:
     """When a report was delivered is no number answer: the text states it."""
     said = {"answer": "报告于2023年1月4日在盘锦市第九届人民代表大会第二次会议上作。", "figures": []}

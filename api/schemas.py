@@ -112,7 +112,7 @@ class FigureOut(_Out):
     label_en: str = Field(description="what it measures, in English (e.g. grain output)")
     period: Period = Field(description="the period the figure speaks of")
     period_info: PeriodInfo | None = Field(default=None, description="`period` as data")
-    kind: str = Field(description="total | growth | target | count | share | ratio | other")
+    kind: str = Field(description="total | growth | target | count | share | ratio | rank | other")
     start: int = Field(description="offset of the figure in the document text")
     end: int = Field(description="end offset (exclusive) in the document text")
     citation: int = Field(description="index into `citations` of the passage holding it")

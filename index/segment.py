@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from reportqa import lang
+
 # What the BM25 index holds per passage (written to, and checked in, the manifest).
 INDEX_TOKENS = "jieba+subwords"
 
@@ -103,7 +105,8 @@ class Segmenter:
         out = []
         # jieba cuts "5.4" into "5", ".", "4": numbers are kept whole, so that a
         # number in a question matches the same number in a passage exactly.
-        for i, part in enumerate(_NUMBER.split(_SPACE.sub(" ", text))):
+        # "第一、二、三产业" holds 第二产业 and 第三产业 as words too.
+        for i, part in enumerate(_NUMBER.split(_SPACE.sub(" ", lang.expand_ellipsis(text)))):
             if i % 2:
                 out.append(part)
                 continue

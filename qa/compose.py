@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from corpus.profile import Profile, pinyin_name
-from qa.figures import VS_TARGET
+from qa.figures import VS_BENCHMARK, VS_TARGET
 from qa.query import Query
 from reportqa import lang, periods
 from reportqa.types import Answer, Citation, Figure, Passage
@@ -254,7 +254,21 @@ def table_title(p: Passage) -> str:
 
 
 def _gap_label(f: Figure) -> str:
-    """"Above its target" for 高于计划目标0.7个百分点 (a gap to the target the report states)."""
+    """"Above its target" for 高于计划目标0.7个百分点 (a gap to the target the report states);
+    "Above the prefecture's by" for 增速比全州高0.2个百分点 (a gap to a wider place's)."""
+    bench = VS_BENCHMARK.search(f.label)
+    if bench and not VS_TARGET.search(f.label):
+        level = next((lv.en.split()[-1].lower() for lv in lang.levels()
+                      if f"全{lv.suffix}" in bench.group(0)), "")
+        wider = f"the {level}'s" if level and level != "national" else "the wider area's"
+        if "全国" in bench.group(0):
+            wider = "the national"
+        after = f.label[bench.end():bench.end() + 2]
+        if re.search(r"低|慢|落后", bench.group(0) + after):
+            return f"Below {wider} rate by"
+        if re.search(r"高|快|超|领先", bench.group(0) + after):
+            return f"Above {wider} rate by"
+        return ""
     if not VS_TARGET.search(f.label):
         return ""
     if lang.pattern("above_target").search(f.label):
@@ -273,6 +287,9 @@ def _en(q: Query, sources: list[Source], figures: list[Figure]) -> str:
             verb = "fell by" if f.value < 0 else "grew by"
             rendered = rendered.replace("-", "", 1) if f.value < 0 else rendered
             parts.append(f"{label} {verb} {rendered} ({f.text}) — {period_en(f.period)}.")
+        elif f.kind == "rank":  # "Rank (trillion city): 3rd (第3位)"
+            within = f" ({label})" if label else ""
+            parts.append(f"Rank{within}: {rendered} ({f.text}) — {period_en(f.period)}.")
         elif label.endswith(" by"):
             parts.append(f"{label} {rendered} ({f.text}) — {period_en(f.period)}.")
         else:

@@ -75,6 +75,8 @@ _SPANS_RE = re.compile(r"“[^“”]*”|《[^《》]*》")
 _NOTE_LABEL = lang.pattern("computation_note")
 _YEAR_WORD = re.compile(r"[ \u3000]*年")
 _BEFORE_BLOCKERS = ("第", "表", "专栏", "图", "附件", "+", "＋")
+# A rank ("居全省第6位", "位列百强县第9位"): 第, a number, a counter of places.
+_RANK_UNITS = frozenset(lang.pattern("rank_units").pattern.split("|"))
 _LATIN = re.compile(r"[A-Za-z+＋]")
 _CJK = re.compile(r"[\u4e00-\u9fff“《]")
 
@@ -130,6 +132,7 @@ class _Found:
     label: str = ""
     label_from_text: bool = False
     ratio: bool = False  # "12.5:28.4:59.1": one figure, the parts of a whole
+    rank: bool = False  # "第6位": a place in a ranking, not a count
 
 
 def extract_figures(
@@ -162,6 +165,8 @@ def extract_figures(
         kind, value = _kind_and_sign(text, f, found, fig_period)
         if f.ratio:
             kind, value = "ratio", f.value
+        elif f.rank:
+            kind, value = "rank", f.value
         fig = Figure(
             text=f.text, value=float(value), unit=f.unit, label=f.label,
             label_en=_label_en(gloss, f.label), period=fig_period, kind=kind,
@@ -191,9 +196,37 @@ def _ratios(text: str, blocked: list[tuple[int, int]]) -> list[_Found]:
     return out
 
 
+_RANK_WORD = lang.pattern("rank_word")
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _word_ranks(text: str, blocked: list[tuple[int, int]]) -> list[_Found]:
+    """Ranks written in words: 全省第三, 居全市第一, 城市首位 (the first is 1)."""
+    out = []
+    for m in _RANK_WORD.finditer(text):
+        s, e = m.span("rank")
+        if any(a < s < b for a, b in blocked):
+            continue
+        word = m["rank"]
+        out.append(_Found(start=s, end=e, text=word, value=Decimal(_numeral(word[1:]) or 1)
+                          if word.startswith("第") else Decimal(1),
+                          unit="", qualifier="第", lead="", rank=True))
+    return out
+
+
+def _numeral(word: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (0 for what is not one)."""
+    if not word or any(c not in _NUMERALS for c in word):
+        return 0
+    if "十" not in word:
+        return _NUMERALS[word[-1]] if len(word) == 1 else 0
+    tens, _, ones = word.partition("十")
+    return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
+
+
 def _find(text: str) -> list[_Found]:
     blocked = [m.span() for m in _SPANS_RE.finditer(text)]
-    found = _ratios(text, blocked)
+    found = _ratios(text, blocked) + _word_ranks(text, blocked)
     taken = [(f.start, f.end) for f in found]
     for m in FIGURE_RE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -209,9 +242,13 @@ def _from_match(text: str, m: re.Match[str], blocked: list[tuple[int, int]]) -> 
     if any(a < s < b for a, b in blocked):
         return None
     before, after = text[max(0, s - 2) : s], text[e : e + 1]
+    unit, mag = m["unit"] or "", m["mag"] or ""
+    if before.endswith("第") and unit in _RANK_UNITS and not (mag or m["num2"] or m["pct"]) \
+            and not _LATIN.match(after):
+        return _Found(start=s - 1, end=e, text=text[s - 1:e], value=parse_number(m["num"]),
+                      unit=unit, qualifier="第", lead="", rank=True)
     if _LATIN.search(before[-1:]) or _LATIN.match(after) or before.endswith(_BEFORE_BLOCKERS):
         return None
-    unit, mag = m["unit"] or "", m["mag"] or ""
     if unit == "方" and not mag:  # 方 is cubic metres only after 万/亿 ("300万方")
         return None
     if m["pct"]:
@@ -255,8 +292,9 @@ def _label_all(text: str, found: list[_Found], context_label: str) -> None:
             f.label = _counted_before(masked, found, i) + f.label
         elif not f.label or VERB_PREFIX.fullmatch(f.label):
             f.label = _borrowed_label(text, masked, found, i) or f.label or context_label
-        if _NOTE_LABEL.fullmatch(f.label) and i and found[i - 1].label:
-            f.label = found[i - 1].label  # the subject of the figure before the note
+        before = [g for g in found[:i] if not g.rank]  # a rank names its ranking only
+        if _NOTE_LABEL.fullmatch(f.label) and before and before[-1].label:
+            f.label = before[-1].label  # the subject of the figure before the note
     _label_target_asides(text, found)
 
 
@@ -302,16 +340,18 @@ def _local_label(text: str, masked: str, f: _Found, prev_end: int,
     return before
 
 
-def clean_label(raw: str) -> str:
-    """Drop fillers in front (全年, 其中, 力争 …) and verbs behind (增长, 达到 …)."""
+def clean_label(raw: str, limit: int | None = None) -> str:
+    """Drop fillers in front (全年, 其中, 力争 …) and verbs behind (增长, 达到 …); keep at
+    most `limit` characters (MAX_LABEL)."""
     s = raw.strip(" \t\n，,、—－-")  # a list's dashes (——PM2.5平均浓度) are no part of it
     for _ in range(3):
         s = _TRAIL_VERB.sub("", _LEAD_FILLER.sub("", s)).strip(" ，,、—－-")
     s = s.replace("实现", "")
-    if len(s) > MAX_LABEL:
+    limit = MAX_LABEL if limit is None else limit
+    if len(s) > limit:
         # Keep the most words that fit, cutting after a joining word if possible.
-        cuts = [k + 1 for k, ch in enumerate(s) if ch in _JOINERS and len(s) - k - 1 <= MAX_LABEL]
-        s = s[cuts[0] :] if cuts and len(s) - cuts[0] >= 4 else s[-MAX_LABEL:]
+        cuts = [k + 1 for k, ch in enumerate(s) if ch in _JOINERS and len(s) - k - 1 <= limit]
+        s = s[cuts[0] :] if cuts and len(s) - cuts[0] >= 4 else s[-limit:]
     return _balance(s)
 
 
@@ -347,7 +387,8 @@ def _borrowed_label(text: str, masked: str, found: list[_Found], i: int) -> str:
     if clause_lo == 0 or masked[clause_lo - 1] in SENTENCE_DELIMS:
         return ""
     prev_lo = _last_delim(masked, clause_lo - 1, CLAUSE_DELIMS)
-    inside = [g for g in found if prev_lo <= g.start < clause_lo]
+    # a rank there ("总量居全省第6位") names its ranking, not the subject
+    inside = [g for g in found if prev_lo <= g.start < clause_lo and not g.rank]
     if not inside:
         return clean_label(text[prev_lo : clause_lo - 1])
     label = inside[-1].label
@@ -414,12 +455,16 @@ def _joined_values(text: str, found: list[_Found], i: int) -> list[_Found]:
 def _respective_labels(
     text: str, masked: str, found: list[_Found], lo: int, p: int, n: int, verbs: bool = False
 ) -> list[str]:
-    subject = clean_label(text[lo:p])
+    # the whole list of subjects, however long ("家庭农场、农民合作社、…和…联合体分别达到…")
+    subject = clean_label(text[lo:p], limit=n * MAX_LABEL)
     if verbs:  # the subject before a verb of growth ("…收入增长2%和6%")
         subject = lang.pattern("subject_verb_tail").sub("", subject)
-    items = [x for x in re.split(r"[、和及与]", subject) if x]
+    # "第一、二、三产业增加值分别为…": 第一产业…, 第二产业…, 第三产业…
+    items = [x for x in re.split(r"[、和及与]", lang.expand_ellipsis(subject)) if x]
     if len(items) == 1 and n > 1:  # 城乡常住居民…分别达47197元、16135元: 城镇…, 农村…
         items = _split_word(items[0], n) or items
+    elif 1 < len(items) < n:  # "工业用电量和金融机构存、贷款余额分别增长…": 存款…, 贷款…
+        items = [y for x in items for y in (_split_word(x, 2) or [x])]
     if len(items) == n > 1:
         head = next((h for h in _HEADS if items[-1].endswith(h)), "")
         last = items[-1]
@@ -427,7 +472,7 @@ def _respective_labels(
         for x in items:
             if x == last or (head and x.endswith(head)):
                 out.append(x)
-            elif len(x) <= 4 and len(last) > len(x) + 1:
+            elif len(x) <= 3 and len(last) > len(x) + 1:
                 out.append(x + last[len(x):])  # 城镇 + (农村)常住居民人均可支配收入
             else:
                 out.append(x + head if head else x)
@@ -461,6 +506,8 @@ def _label_en(gloss: Glossary, label: str) -> str:
 # A result measured against its target ("增长8.2%、高于计划目标0.7个百分点", "符合3%左右的
 # 预期目标", "与预期目标持平") is a result: the target word there names no target period.
 VS_TARGET = lang.pattern("vs_target")
+# A result measured against a wider place's ("增速比全州高0.2个百分点").
+VS_BENCHMARK = lang.pattern("vs_benchmark")
 _YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
 _ASIDE = re.compile(r"[(（][^()（）]{1,60}[)）]")
 
@@ -620,6 +667,8 @@ def render_en(fig: Figure) -> str:
     """The figure for English readers: "120.28 billion yuan", "more than 1,300 people",
     "at least 7%", "about -4.9%", "476,000 tonnes", "35 enterprises", "3-5"."""
     d = decimal_of(fig.value)
+    if fig.kind == "rank":
+        return ordinal_en(int(d))
     quals = fig.qualifier.split("/") if fig.qualifier else []
     if "至" in quals:
         m = FIGURE_RE.search(fig.text)
@@ -631,6 +680,12 @@ def render_en(fig: Figure) -> str:
         body = quantity_en(d, fig.unit, _noun(fig))
     word = next((QUALIFIER_EN[q] for q in quals if q in QUALIFIER_EN), "")
     return f"{word} {body}" if word else body
+
+
+def ordinal_en(n: int) -> str:
+    """6 -> "6th", 1 -> "1st", 12 -> "12th", 22 -> "22nd"."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _noun(fig: Figure) -> tuple[str, str] | None:

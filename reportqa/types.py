@@ -132,7 +132,7 @@ class Figure:
     label: str
     label_en: str
     period: str
-    kind: str  # total | growth | target | count | share | ratio | other
+    kind: str  # total | growth | target | count | share | ratio | rank | other
     start: int
     end: int
     citation: int = -1  # index into Answer.citations

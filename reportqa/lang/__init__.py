@@ -200,6 +200,35 @@ def _patterns() -> dict[str, str]:
     return {r["name"]: r["pattern"] for r in rows("patterns.tsv")}
 
 
+def expand_ellipsis(text: str) -> str:
+    """`text` with ordinals that share one head written out (patterns.tsv's
+    ordinal_ellipsis): "第一、二、三产业增加值" → "第一产业、第二产业、第三产业增加值", so that
+    each is a word of its own; and a pair's parts that share their end ("存、贷款余额")
+    as the pair word (存贷款余额). For tokens and labels; offsets into `text` change."""
+    for short, word in _pair_ellipses():  # "存、贷款余额" → "存贷款余额" (split_words.tsv)
+        if short in text:
+            text = text.replace(short, word)
+    found = pattern("ordinal_ellipsis")
+    if not found.search(text):
+        return text
+    return found.sub(lambda m: "、".join(f"第{n}{m['head']}" for n in _ORDINALS.findall(m["nums"])),
+                     text)
+
+
+@cache
+def _pair_ellipses() -> tuple[tuple[str, str], ...]:
+    """A pair word's two parts written with their shared end once (存、贷款 for 存款 and
+    贷款; 进、出口; 中、小学), and the pair word they say (存贷款)."""
+    out = []
+    for word, parts in split_words().items():
+        if len(parts) == 2 and len(parts[0]) >= 2 and parts[0][1:] == parts[1][1:]:
+            out.append((f"{parts[0][0]}、{parts[1]}", word))
+    return tuple(out)
+
+
+_ORDINALS = re.compile("[一二三四五六七八九]")
+
+
 def caption_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of the chart titles written into `text` (patterns.tsv's
     chart_caption): what a figure's label and a sentence must not run across."""

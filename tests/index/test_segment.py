@@ -63,3 +63,18 @@ def test_a_saved_tag_table_tags_as_jiebas_own(seg: Segmenter) -> None:
     assert fresh._pos is not None and len(words) > 300
     assert [fresh.pos(w) for w in words] == [seg.pos(w) for w in words]
     assert seg.pos("地区生产总值") == fresh.pos("地区生产总值") != "x"  # a user-dictionary word
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("第一、二、三产业增加值分别为112.46、96.6、348.87亿元", {"第一产业", "第二产业", "第三产业"}),
+    ("二、三产业比重提高", {"第二产业", "第三产业"}),
+    ("一二三产业融合发展", {"第一产业", "第二产业", "第三产业"}),
+    ("金融机构存、贷款余额分别增长13.4%、14.9%", {"存贷款"}),  # a pair's shared end said once
+])
+def test_ordinals_that_share_a_head_are_each_a_word(seg: Segmenter, text: str,
+                                                     words: set[str]) -> None:
+    assert words <= set(seg(text))
+
+
+def test_an_ordinal_inside_a_word_is_left_alone(seg: Segmenter) -> None:
+    assert "第三产业" not in seg("统一三产业")  # 统一 is a word, 三产业 no list

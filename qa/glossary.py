@@ -187,6 +187,7 @@ class Glossary:
         # a question may say it in another order (see `_reordered`).
         self._bags: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = {}
         allowed = set(reorderable) if reorderable is not None else None
+        self._genre_keys = allowed
         for key in self._by_key:
             if allowed is not None and key not in allowed:
                 continue
@@ -194,6 +195,11 @@ class Glossary:
             if len(bag) >= REORDERED_MIN_WORDS:
                 for st in bag:
                     self._bags.setdefault(st, []).append((bag, key))
+
+    def is_own(self, seg: Segment) -> bool:
+        """Whether a segment's phrase is a report's own (its override's), not the genre's."""
+        return self._genre_keys is not None and bool(seg.zh) and not seg.reordered \
+            and tuple(seg.words) not in self._genre_keys
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Glossary:

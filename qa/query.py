@@ -89,10 +89,11 @@ _ENTITY_EN = re.compile(r"\b(which|who|whom|where|when|name|names|what kind|what
 _NUMBER_ZH = re.compile(r"多少|几[个家项所条座次年亿万千百十]?|多大|多高|多长|多远|百分之|比重|占比|"
                         r"增速|增幅|增长率|幅度|比例|分别")
 _RATE_HOW_ZH = re.compile(r"(?:增速|增幅|增长率|幅度|比重|占比)(?:如何|怎样|怎么样)")
-_NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how long|what percentage|"
+_NUMBER_EN = re.compile(r"\b(how many|how much|how large|how big|how high|how long|how fast|how quickly|what percentage|"
                         r"by how much|what share|what proportion|rate|growth|target|figure|number|"
                         r"amount|total|value|output|size|scale|change|changed|intensity)\b", re.I)
-_COMPARE_ZH = re.compile(r"分别|相比|对比|比较|哪个更|谁更|哪一个更|和.{1,20}哪个|与.{1,20}哪个|之差|差距|"
+_COMPARE_ZH = re.compile(r"分别|相比|对比|比较|哪个更|谁更|哪一个更|[和与、].{1,20}?哪(?:个|一个|项)|之差|差距|"
+                         r"哪(?:个|一个|项)(?:的)?(?:增长|增速|增幅|涨幅|涨|增)得?更?[快慢高低大小]|"
                          r"各(?:是|为|自|有|涨|增|达|多少)")
 _COMPARE_EN = re.compile(r"\b(compare|compared|comparison|versus|vs\.?|both|respectively|"
                          r"difference|faster|slower|higher|lower|more than|less than|against|"
@@ -136,6 +137,8 @@ class Query:
     report_years: tuple[int, ...] = ()  # years of the report it names ("2023年政府工作报告")
     asks_gap: bool = False  # how far a result was from its target (比计划目标高多少)
     negated: tuple[str, ...] = ()  # what it says it does not want (不是存栏, "not deposits")
+    asks_bench: bool = False  # how far it was from a wider place's (比全州高多少)
+    asks_growth: bool = False  # a rate of growth ("哪个增长快", "which grew faster"), not a share
 
 
 def validate_question(question: object) -> str:
@@ -199,7 +202,7 @@ def detect_lang(q: str) -> str:
 
 
 _UNIT_HINTS_ZH = (("%", r"增速|增长|增幅|下降|增减|升降|率|%|％|百分|强度|比重|占比|变化|变动|涨|增产"),
-                  ("元", r"元|资金|金额|投资额|多少钱"),
+                  ("元", r"(?<!美)元|资金|金额|投资额|多少钱"), ("美元", r"美元"),
                   ("吨", r"吨"), ("人", r"多少人|人数|\d+人"), ("亩", r"亩"), ("公里", r"公里|千米"),
                   ("count", r"多少个|几个|个数|多少家|几家|多少项|几项|多少所|几所|多少座|几座"))
 # "多少万头", "几所": the counter a Chinese question asks in. A figure in another
@@ -215,6 +218,7 @@ _UNIT_HINTS_EN = (("%", r"\b(growth|grow|grew|increase|increased|rise|rate|perce
                         r"expand|expanded|expansion)\b|%"),
                   ("元", r"\b(yuan|rmb|revenue|amount|value(?! added)|money|funds|funding|sales|income|"
                         r"investment|invested|how much)\b"),
+                  ("美元", r"\b(?:us |u\.s\. )?dollars?\b|\busd\b|us\$"),
                   ("吨", r"\b(tonnes|tons|tonne|ton)\b"), ("人", r"\b(people|persons|jobs)\b"),
                   ("亩", r"\bmu\b"), ("公里", r"\b(kilometres|kilometers|km)\b"),
                   ("count", r"\bhow many\b"))
@@ -226,9 +230,13 @@ _MONEY_ASKED_EN = re.compile(r"\b(how much|yuan|rmb|money|amount|value|worth|tot
 def unit_hints(q: str, lang: str) -> frozenset[str]:
     hints = _UNIT_HINTS_ZH if lang == "zh" else _UNIT_HINTS_EN
     units = {u for u, pat in hints if re.search(pat, q, re.I)}
+    if lang_data.pattern("rank_question").search(q):  # "居全省第几位", "where did it rank"
+        units.add("rank")
     # "retail sales growth": sales name the subject, growth the measure asked for.
     if lang == "en" and "%" in units and not _MONEY_ASKED_EN.search(q):
         units.discard("元")
+    if lang == "en" and "美元" in units and not re.search(r"\b(yuan|rmb)\b", q, re.I):
+        units.discard("元")  # "in US dollars": not the yuan figure beside it
     return frozenset(units)
 
 
@@ -347,6 +355,23 @@ def asks_gap(q: str, lang: str) -> bool:
         re.search(r"\b(how (?:many|much|far)|by how|what (?:margin|gap))\b", q, re.I))
 
 
+def asks_benchmark(q: str, lang: str) -> bool:
+    """Whether a question asks how far a result was from a wider place's (比全省高多少)."""
+    if lang == "zh":
+        return bool(lang_data.pattern("asks_vs_benchmark").search(q))
+    return bool(lang_data.pattern("asks_vs_benchmark_en").search(q)) and bool(
+        re.search(r"\b(how (?:many|much|far)|by how|what (?:margin|gap))\b", q, re.I))
+
+
+_GROWTH_ZH = re.compile(r"增长|增速|增幅|增长率|增长得?[快慢]|[快慢]于")
+_GROWTH_EN = re.compile(r"\b(grow|grew|grown|growth|faster|slower|rose|risen|increased?)\b", re.I)
+
+
+def asks_growth(q: str, lang: str) -> bool:
+    """Whether a question asks how fast something grew, and not what share it is."""
+    return bool((_GROWTH_ZH if lang == "zh" else _GROWTH_EN).search(q))
+
+
 def asks_stock(q: str) -> bool:
     """Whether a question asks how many there are in all, not how many were added."""
     return bool(_STOCK.search(q)) and not _FLOW.search(q)
@@ -426,14 +451,14 @@ def analyse(question: str, frame: Frame | None = None) -> Query:
     compare = compare or all(y in years for y in report_years)
     maybe = not _ENTITY_EN.search(q) if lang == "en" else not _ENTITY_ZH.search(q)
     explicit = bool(years) or bool((_TARGET_ZH if lang == "zh" else _TARGET_EN).search(q))
-    gap = asks_gap(q, lang)
+    gap, bench = asks_gap(q, lang), asks_benchmark(q, lang)
     period = question_period(q, lang, years, frame)
-    if gap:  # the gap the report states of a result: "高于计划目标0.7个百分点"
+    if gap or bench:  # the gap the report states of a result: "高于计划目标0.7个百分点"
         period, compare = frame.label(frame.result if frame.result in years or not years
                                       else max(years), "result"), False
     periods = {period}
     res, tgt = frame.result, frame.target
-    if compare and not gap:  # "2022 result against the 2023 target": both years' passages
+    if compare and not (gap or bench):  # "2022 result against the 2023 target": both years' passages
         target = _COMPARED_TARGET.search(q) or "力争" in q
         actual = re.search(r"实际|完成|actual|achieved|result", q, re.I)
         if res in years and tgt in years:
@@ -454,7 +479,11 @@ def analyse(question: str, frame: Frame | None = None) -> Query:
                             r"\bname of the (person|official|head)\b|"
                             r"是谁|谁是|姓名|名字", q, re.I))
     counters = asked_counters(q, lang)
+    units = unit_hints(q, lang) | counters
+    # "Where did it rank": a rank is a figure (第6位), whatever the question word
+    wants_number = wants_number or "rank" in units
     return Query(q, lang, years, period, frozenset(periods), out, numbers,
                  wants_number or compare, maybe, compare, explicit,
-                 unit_hints(q, lang) | counters, share, person, counters, sub_asks(q, lang),
-                 asks_stock(q), (), frame, named_report, gap, negated)
+                 units, share, person, counters, sub_asks(q, lang),
+                 asks_stock(q), (), frame, named_report, gap, negated, bench,
+                 asks_growth(q, lang) and not share)

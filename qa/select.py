@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from qa.compose import MAX_QUOTE, clause, row_label, table_title
 from qa.evidence import coverage
-from qa.figures import VS_TARGET, extract_figures, table_row_figures
+from qa.figures import VS_BENCHMARK, VS_TARGET, extract_figures, table_row_figures
 from qa.glossary import indicator_forms, narrower_forms
 from qa.query import COUNTER_KINDS, INTENT_TERMS, Frame, Query, analyse, is_number
 from qa.units import COUNT_UNITS
@@ -36,6 +36,22 @@ ADDED = lang_data.pattern("added")
 
 # What a figure-less sentence that states nothing is made of besides its words.
 _STATEMENT_NOISE = re.compile(r"[\s|｜:：，,。.；;、]")
+
+
+def listed_subjects(question: str) -> int:
+    """How many subjects a question lists: "A、B、C和D各有多少" lists four (a list of
+    、 ends with 和/及/与), "A和B" alone is one subject or two, told elsewhere."""
+    segments = re.split(r"[，,？?。；;]", lang_data.expand_ellipsis(question))
+    listing = max(segments, key=lambda s: s.count("、"))
+    items = listing.split("、")
+    # the last item joins one more ("…龙头企业和…联合体"), unless the items say 和 inside
+    # themselves ("生活用品和服务、医疗保健、…、其他用品和服务")
+    joined = len(items) > 1 and _JOINER.search(items[-1]) and not any(
+        _JOINER.search(x) for x in items[:-1])
+    return len(items) + bool(joined)
+
+
+_JOINER = re.compile(r"和|及|与")
 
 
 @dataclass(frozen=True)
@@ -179,7 +195,9 @@ class Selecting:
                          + w.text_period * (q.period in self._periods[row]))
                 out.append(Candidate(hit, (s, e), score, cov, []))
                 continue
-            figs = [f for f in figs_all if p.start + s <= f.start and f.end <= p.start + e]
+            # a rank (第1名) answers a question of rank only
+            figs = [f for f in figs_all if p.start + s <= f.start and f.end <= p.start + e
+                    and (f.kind != "rank" or "rank" in q.units)]
             scored = sorted((self._score_figure(q, ev, p, f, cov) for f in figs),
                             key=lambda sf: (-sf.score, -sf.own, sf.figure.start))
             if q.counters and scored:
@@ -198,6 +216,8 @@ class Selecting:
                     score -= w.other_year  # a figure of another year is the worst answer
                 if q.counters and not q.asks and not self._unit_matches(top.figure, q.counters):
                     score -= w.other_counter  # "how many workers" is not answered by 5个 platforms
+                if q.asks_growth and top.figure.kind == "share":
+                    score -= w.no_figure  # "哪个增长快": a sentence of shares has no rate to give
             elif q.wants_number:  # a sentence without figures cannot answer "how many"
                 score = w.coverage * cov + w.hit * hit.score - w.no_figure
             else:
@@ -221,7 +241,8 @@ class Selecting:
         w = self.settings.figure
         rel = max(rel, (1 - w.sentence) * rel + w.sentence * sentence_cov)
         period_ok = period_labels.answers(f.period, q.period)
-        unit_ok = self._unit_matches(f, q.units)
+        # "哪个增长快": a share of GDP (比重23.7%) is a percentage of another kind
+        unit_ok = self._unit_matches(f, q.units) and not (q.asks_growth and f.kind == "share")
         unit_bad = bool(q.units) and not unit_ok
         share = q.asks_share and self._is_share(p, f)  # "占比多少": a share answers it
         # "How much did the 127 newly started projects complete": the figure whose
@@ -244,7 +265,8 @@ class Selecting:
         narrow = narrow or (not q.asks_share and self._share_of_asked(around, ev))
         # "比计划目标高多少": the gap the report states after 高于计划目标, not the result;
         # it speaks of its sentence's subject.
-        gap = q.asks_gap and bool(VS_TARGET.search(f.label))
+        gap = ((q.asks_gap and bool(VS_TARGET.search(f.label)))
+               or (q.asks_bench and bool(VS_BENCHMARK.search(f.label))))
         # "注意不是存栏": a figure whose clause says what the question does not want.
         unwanted = any(t in around or t in f.label for t in ev.negated)
         # "符合3%左右的预期目标" asked as a target: the target a result is measured
@@ -257,7 +279,7 @@ class Selecting:
         score = (rel + w.period * period_ok + w.unit * unit_ok - w.other_unit * unit_bad
                  + w.share * share + w.named * named + w.head * head - w.added * added
                  + w.column * column - w.narrow * narrow
-                 + (w.gap if gap else -w.gap if q.asks_gap else 0.0)
+                 + (w.gap if gap else -w.gap if q.asks_gap or q.asks_bench else 0.0)
                  - self.settings.negated_penalty * unwanted)
         return ScoredFigure(f, score, rel, period_ok, unit_ok, own, narrow,
                             gap or measured_against)
@@ -302,6 +324,8 @@ class Selecting:
 
     @staticmethod
     def _unit_matches(f: Figure, units: AbstractSet[str]) -> bool:
+        if f.kind == "rank":  # a place in a ranking answers only a question of rank
+            return "rank" in units
         return (f.unit in units or COUNTER_KINDS.get(f.unit) in units
                 or ("count" in units and f.unit in COUNT_UNITS))
 
@@ -368,7 +392,7 @@ class Selecting:
                 keep.append(sf)
         # "地区生产总值、固定资产投资、规上工业增加值、限上社零额分别增长多少": one figure for each
         # subject the question lists.
-        listed = q.text.count("、") + 1 if q.compare else 1
+        listed = listed_subjects(q.text) if q.compare else 1
         return keep[: max(self.settings.max_figures, listed)]
 
     def _each_period(self, q: Query, c: Candidate, chosen: list[ScoredFigure]) -> list[ScoredFigure]:

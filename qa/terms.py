@@ -39,7 +39,8 @@ class QuestionTerms:
         asked = "".join(ev.forms(t)[0] + "".join(ev.forms(t)[1:]) for t in ev.content)
         return tuple(t for t in terms if len(t) >= 2 and t not in asked)
 
-    def _query_terms(self, q: Query, text: str | None = None, scope: tuple[str, ...] = ()
+    def _query_terms(self, q: Query, text: str | None = None, scope: tuple[str, ...] = (),
+                     placed: bool = False
                      ) -> tuple[list[str], dict[str, float], dict[str, tuple[str, ...]],
                                 dict[str, float]]:
         """Chinese retrieval tokens (the question's own, or its glossary terms), how
@@ -50,7 +51,8 @@ class QuestionTerms:
         "land" → 土地) unless it names an indicator, place or organisation: such
         guesses weigh half and never prove absence. Phrases and names weigh fully.
         Terms of one phrase with one head (合同引资, 协议引资 for "contracted
-        investment") are one subject said two ways: either one covers it.
+        investment") are one subject said two ways: either one covers it. `placed`:
+        the question names the place of the reports in `scope`.
         """
         scale: dict[str, float] = {}
         alts: dict[str, tuple[str, ...]] = {}
@@ -69,7 +71,7 @@ class QuestionTerms:
             cue = COMPARATIVE_CUE.search(text)
             if cue:  # "which had the higher …": which one, not what
                 text = text[:cue.start("cue")] + text[cue.end("cue"):]
-            groups = self._english_groups(text, corpus, scope)
+            groups = self._english_groups(text, corpus, scope, placed)
             toks = []
             for zhs, n_words, sure_tb in groups:
                 if sure_tb:
@@ -148,8 +150,8 @@ class QuestionTerms:
                 out[tok] = others
         return out
 
-    def _english_groups(self, text: str, corpus: str, scope: tuple[str, ...] = ()
-                        ) -> list[tuple[list[str], int, float]]:
+    def _english_groups(self, text: str, corpus: str, scope: tuple[str, ...] = (),
+                        placed: bool = False) -> list[tuple[list[str], int, float]]:
         """An English question's phrases as Chinese terms, with how many words each
         stood for and, for the term base's, how sure it is (0: the glossary's).
 
@@ -158,7 +160,9 @@ class QuestionTerms:
         asked about never write (粮食产量 where they write 粮食总产量) gives way to the
         term base's words for the same English, when those cover all of it and one
         sentence of those reports says them together; else it stays, and its absence
-        is the answer ("resident population": 居民 and 人口 said apart are not it)."""
+        is the answer ("resident population": 居民 and 人口 said apart are not it).
+        A report's own phrase (an override's) whose Chinese the reports of a place
+        asked about (`placed`) do not write is read word by word instead."""
         out: list[tuple[list[str], int, float]] = []
         run: list[str] = []
         glossed = bool(scope) and set(scope) <= self._glossed
@@ -176,6 +180,13 @@ class QuestionTerms:
                 found, missed = self._termbase_groups(list(seg.words), corpus)
                 if found and not missed and self._said_together_any([z for z, _, _ in found], scope):
                     out += found
+                    continue
+                if placed and self.glossary.is_own(seg):
+                    # Another report's own phrase ("faster than" → 快于 of the Yongchuan
+                    # override) is no proof that the reports of the place asked about lack
+                    # what is asked: its words are read like any others. (A question that
+                    # names no place keeps it: it tells that report from the others.)
+                    run = list(seg.words)
                     continue
             out.append((list(seg.zh), len(seg.words), 0.0))
         return self._in_context(out)

@@ -401,3 +401,70 @@ def test_a_list_of_subjects_gets_a_figure_each(embedder, tmp_path) -> None:  # n
     a = Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
     answer = a.ask("松原市2024年生活用品和服务、医疗保健、教育文化和娱乐、其他用品和服务价格分别上涨多少？")
     assert {"0.9%", "1.0%", "0.6%", "4.6%"} <= {f.text for f in answer.figures}, answer.answer
+
+
+@pytest.mark.parametrize(("question", "rank"), [
+    ("合肥2023年规上工业增加值在万亿城市中居第几位？", "第3位"),
+    ("In 2023, where did Hefei's industrial value added rank among trillion-yuan cities?", "第3位"),
+    ("永川区工业技改投资总量在主城都市区排名第几？", "第1名"),
+])
+def test_a_question_of_rank_is_answered_by_the_rank(bare_library, question: str,  # noqa: ANN001
+                                                    rank: str) -> None:
+    a = bare_library.ask(question)
+    assert [f.text for f in a.figures][:1] == [rank], a.answer
+    assert a.figures[0].kind == "rank"
+
+
+@pytest.mark.parametrize(("question", "gap", "said"), [
+    ("湖南省两年平均增速比全国高多少？", "0.3个百分点", "高于全国"),
+    ("By how many points did Hunan's two-year average growth beat the national rate?", "0.3个百分点",
+     "Above the national rate by"),
+    ("大连普惠型小微贷款利率比全国平均水平低多少？", "0.39个百分点", "低于全国"),
+])
+def test_a_gap_to_a_wider_place_is_answered_by_the_gap_the_report_states(
+        bare_library, question: str, gap: str, said: str) -> None:  # noqa: ANN001
+    a = bare_library.ask(question)
+    assert [f.text for f in a.figures][:1] == [gap] and said in a.answer, a.answer
+
+
+@pytest.mark.parametrize(("question", "figures"), [
+    # growth asked: the rates, not the shares of GDP (比重23.7%) beside them
+    ("松原市2024年第二、三产业哪个增长快？", {"0.5%", "4.9%"}),
+    ("In Songyuan in 2024, did the secondary or the tertiary industry grow faster?", {"0.5%", "4.9%"}),
+    ("中江县2023年第二产业和第三产业哪个增速更高？", {"5.8%", "7.6%"}),
+])
+def test_a_question_of_growth_is_not_answered_by_shares(embedder, tmp_path, question: str,  # noqa: ANN001
+                                                        figures: set[str]) -> None:
+    from corpus import load_corpus
+    from index.segment import Segmenter
+    from index.store import build_index, load_index
+    from qa.glossary import library_glossary
+
+    out = tmp_path / "index"
+    build_index(load_corpus([ROOT / "eval/heldout/reports3/songyuan-2024-bulletin.txt",
+                             ROOT / "corpus/reports/zhongjiang-2023-bulletin.txt"]), embedder, out)
+    a = Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+    answer = a.ask(question)
+    assert figures <= {f.text for f in answer.figures}, answer.answer
+    assert all(f.kind != "share" for f in answer.figures), answer.answer
+
+
+@pytest.mark.parametrize(("question", "figures"), [
+    # the Yongchuan override says "faster than" is 快于, a word Fang County's report
+    # does not write: for its place the words are read as any others
+    ("Did Fang County's GDP grow faster than its fixed-asset investment in 2023?", {"13.7%"}),
+    # …and for the report it was written for, it still says what it says
+    ("What was Yongchuan's balance of deposits and loans at the end of 2022?", {"1800亿元"}),
+])
+def test_a_reports_own_phrase_is_no_proof_of_absence_in_another_place(
+        index_dir, embedder, question: str, figures: set[str]) -> None:  # noqa: ANN001
+    from index.segment import Segmenter
+    from index.store import load_index
+    from qa.assistant import overrides_of
+    from qa.glossary import library_glossary
+
+    bundle = load_index(index_dir)
+    assert overrides_of(bundle), "the library reads the Yongchuan override"
+    a = Assistant(bundle, embedder, Segmenter(), library_glossary(overrides_of(bundle)))
+    answer = a.ask(question)
+    assert figures <= {f.text for f in answer.figures}, answer.answer

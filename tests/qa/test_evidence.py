@@ -62,3 +62,13 @@ def test_the_other_side_of_a_pair_said_in_a_term_s_place_is_not_the_term() -> No
     assert not said_of_other_side("出口总额", "进出口总额下降25%")  # 进出口 says 出口
     # "城镇居民和农村居民…分别": the question asks both sides, each row answers one
     assert not said_of_other_side("城镇居民人均可支配收入", rural, asked="农村居民")
+
+
+def test_a_pair_word_is_said_by_its_two_parts() -> None:
+    """城乡居民 asked, "城镇和农村常住居民…分别" written (yuanmou-2022-plan; 城镇居民和农村居民
+    as plan reports write them); not when the rest of the term is missing after them."""
+    from qa.evidence import said_by_pair
+
+    assert said_by_pair("城乡居民", "城镇和农村常住居民人均可支配收入预计分别达45578元、17679元")
+    assert said_by_pair("城乡居民人均可支配收入", "城镇居民和农村居民人均可支配收入分别增长5.1%、6.3%")
+    assert not said_by_pair("城乡居民", "城镇新增就业1.2万人,农村公路建设")

@@ -198,3 +198,56 @@ def test_a_change_asked_as_rise_or_fall_wants_a_rate() -> None:
 
     assert "%" in unit_hints("第二产业和第三产业增加值分别增减多少?", "zh")
     assert "%" in unit_hints("出口额升降多少?", "zh")
+
+
+@pytest.mark.parametrize(("question", "target", "wider"), [
+    ("规上工业增加值增速距计划目标还差多少个百分点？", True, False),
+    ("How many points short of its plan target was the growth of retail sales?", True, False),
+    ("东安区2022年固定资产投资增速比全市高多少？", False, True),
+    ("By how many points did Hunan's growth beat the national rate?", False, True),
+    ("How much faster than the provincial rate did its industry grow?", False, True),
+    ("地区生产总值增长多少？", False, False),
+])
+def test_a_gap_to_a_target_or_to_a_wider_place_is_asked(question: str, target: bool,
+                                                        wider: bool) -> None:
+    q = analyse(question, Frame.of(2022, 2023))
+    assert (q.asks_gap, q.asks_bench) == (target, wider)
+    if target or wider:  # a gap the result's year states
+        assert q.period == "2022-actual"
+
+
+@pytest.mark.parametrize(("question", "rank"), [
+    ("合肥规上工业增加值增速在万亿城市中排第几？", True),
+    ("建始县生产总值总量居全州第几位？", True),
+    ("Where did Luzhou's GDP rank in Sichuan in 2020?", True),
+    ("城镇居民人均可支配收入是多少？", False),  # 居民 is no 居…第
+    ("What was the GDP of the first quarter?", False),
+])
+def test_a_question_of_rank_asks_for_a_rank(question: str, rank: bool) -> None:
+    from qa.query import unit_hints
+
+    assert ("rank" in unit_hints(question, "zh" if question[0] > "~" else "en")) == rank
+
+
+@pytest.mark.parametrize(("question", "n"), [
+    ("家庭农场、农民合作社、龙头企业和产业化联合体各有多少家？", 4),
+    ("一、二、三产业增加值各是多少？", 3),  # ordinals that share their head
+    ("生活用品和服务、医疗保健、教育文化和娱乐、其他用品和服务价格分别上涨多少？", 4),
+    ("城镇和农村居民收入分别是多少？", 1),  # 和 alone is told elsewhere
+])
+def test_the_subjects_a_question_lists_are_counted(question: str, n: int) -> None:
+    from qa.select import listed_subjects
+
+    assert listed_subjects(question) == n
+
+
+@pytest.mark.parametrize(("question", "lang", "units"), [
+    ("人均地区生产总值按平均汇率折合多少美元？", "zh", {"美元"}),
+    ("What was its 2021 per capita GDP in US dollars?", "en", {"美元"}),
+    ("Per capita GDP in 2019, in yuan and in US dollars", "en", {"元", "美元"}),
+    ("人均可支配收入多少元？", "zh", {"元"}),
+])
+def test_a_question_in_dollars_asks_for_dollars(question: str, lang: str, units: set) -> None:
+    from qa.query import unit_hints
+
+    assert units <= unit_hints(question, lang) and ("元" in units) == ("元" in unit_hints(question, lang))

@@ -174,6 +174,7 @@ def said_by_pair(term: str, sentence: str) -> bool:
     """Whether the sentence names `term` in a word that names two things (农村居民 in
     城乡居民): the pair word, and the rest of the term after it (城镇新增就业 is not
     said by 城乡新型文化空间)."""
+    sentence = lang.expand_ellipsis(sentence)  # "存、贷款余额" says 存贷款余额
     for word, parts in lang.split_words().items():
         k = sentence.find(word)
         if k < 0:
@@ -190,10 +191,16 @@ def said_by_pair(term: str, sentence: str) -> bool:
         for p in parts:
             if term == p:
                 return True
-            rest = term[len(p):]
-            if term.startswith(p) and (len(rest) < 2 or rest in sentence[k + len(word):]):
+            # a short qualifier in front may go unsaid (本外币存款余额 in 金融存贷款余额)
+            at = term.find(p)
+            front, rest = term[:max(at, 0)], term[at + len(p):]
+            if at >= 0 and (at <= PAIR_QUALIFIER or front in sentence) and (
+                    len(rest) < 2 or rest in sentence[k + len(word):]):
                 return True
     return False
+
+
+PAIR_QUALIFIER = 3  # characters of a qualifier before a pair's part that may go unsaid
 
 
 def said_otherwise(term: str, parts: Sequence[str], sentence: str, min_len: int = 4) -> bool:

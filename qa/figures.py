@@ -109,7 +109,7 @@ _TARGET_WORDS = re.compile(r"力争|目标|(?<!超)(?<!改善)(?<!稳定)(?<!市
                            r"(?<!行动)计划(?!执行|草案)|预计|确保")
 _SHARE_WORDS = ("占比", "比重", "比例")
 _RATIO_WORDS = ("率", "度")  # 优良率, 研发投入强度, 满意度
-_HEADS = ("产量", "产值", "收入", "增加值", "投资", "面积", "规模", "总额", "价格", "人数")
+_HEADS = ("种植面积", "产量", "产值", "收入", "增加值", "投资", "面积", "规模", "总额", "价格", "人数")
 MAX_LABEL = 20
 _JOINERS = "的和及与、"  # where a long label may be cut
 # Labels that name a measure of something said just before ("登记技术合同50项，
@@ -295,6 +295,14 @@ def _label_all(text: str, found: list[_Found], context_label: str) -> None:
         before = [g for g in found[:i] if not g.rank]  # a rank names its ranking only
         if _NOTE_LABEL.fullmatch(f.label) and before and before[-1].label:
             f.label = before[-1].label  # the subject of the figure before the note
+        elif f.label in _HEADS:
+            # "粮食种植面积45.43万亩,…,产量达到17.2万吨": the 产量 of the sentence's subject
+            lo = _last_delim(masked, f.start, SENTENCE_DELIMS)
+            for g in reversed([g for g in before if g.start >= lo]):
+                head = next((h for h in _HEADS if g.label.endswith(h)), "")
+                if head and len(g.label) > len(head):
+                    f.label = g.label[:-len(head)] + f.label
+                    break
     _label_target_asides(text, found)
 
 

@@ -243,10 +243,14 @@ class Glossary:
                 unmatched += seg.words
         return out, unmatched
 
-    def segments(self, question_en: str, reorder: bool = True) -> list[Segment]:
+    def segments(self, question_en: str, reorder: bool = True,
+                 genre_only: bool = False) -> list[Segment]:
         """The question's words in order, as phrases the glossary knows (with their
         Chinese terms) and single words it does not (with none); `reorder`: a phrase
-        also in another order of its words."""
+        also in another order of its words; `genre_only`: the genre's phrases alone,
+        not a report's own."""
+        known = self._by_key if not (genre_only and self._genre_keys is not None) else {
+            k: v for k, v in self._by_key.items() if k in self._genre_keys}
         words = normalise_en(question_en)
         # "the urban and the rural …": the second article says nothing the first does not
         words = [w for k, w in enumerate(words)
@@ -254,9 +258,9 @@ class Glossary:
         out: list[Segment] = []
         i = 0
         while i < len(words):
-            shared = self._coordinated(words, i)
+            shared = self._coordinated(words, i, known)
             n = next((n for n in range(min(self._max_words, len(words) - i), 0, -1)
-                      if tuple(words[i : i + n]) in self._by_key), 0)
+                      if tuple(words[i : i + n]) in known), 0)
             if shared and n < 2 + shared[0][1]:  # unless one entry says it all
                 # "urban and rural … income": each side stands for its own words.
                 m = shared[0][1]
@@ -269,7 +273,7 @@ class Glossary:
                 out.append(Segment(tuple(words[i : i + m]), tuple(self._by_key[key]), True))
                 i += m
             elif n:
-                out.append(Segment(tuple(words[i : i + n]), tuple(self._by_key[tuple(words[i : i + n])])))
+                out.append(Segment(tuple(words[i : i + n]), tuple(known[tuple(words[i : i + n])])))
                 i += n
             elif _CJK.match(words[i]):  # Chinese in an English question passes through
                 out.append(Segment((words[i],), (words[i],)))
@@ -305,7 +309,9 @@ class Glossary:
                 best = (j - i, key)
         return best
 
-    def _coordinated(self, words: list[str], i: int) -> list[tuple[list[str], int]]:
+    def _coordinated(self, words: list[str], i: int,
+                     known: dict[tuple[str, ...], list[str]] | None = None
+                     ) -> list[tuple[list[str], int]]:
         """"urban and rural per capita disposable income": two terms that share their
         words after the second ("urban … income", "rural … income"), longest first."""
         if i + 3 >= len(words) or words[i + 1] not in _COORDINATING:
@@ -313,7 +319,8 @@ class Glossary:
         a, b = words[i], words[i + 2]
         for n in range(min(self._max_words - 1, len(words) - i - 3), 0, -1):
             tail = tuple(words[i + 3 : i + 3 + n])
-            za, zb = self._by_key.get((a, *tail)), self._by_key.get((b, *tail))
+            by_key = self._by_key if known is None else known
+            za, zb = by_key.get((a, *tail)), by_key.get((b, *tail))
             if za and zb and za != zb:
                 return [(list(za), n + 1), (list(zb), n + 1)]
         return []

@@ -184,9 +184,19 @@ class QuestionTerms:
                 if placed and self.glossary.is_own(seg):
                     # Another report's own phrase ("faster than" → 快于 of the Yongchuan
                     # override) is no proof that the reports of the place asked about lack
-                    # what is asked: its words are read like any others. (A question that
-                    # names no place keeps it: it tells that report from the others.)
-                    run = list(seg.words)
+                    # what is asked: its words are read like any others, the genre's
+                    # phrases among them first ("balance of deposits and loans": 存款余额,
+                    # 贷款余额). (A question that names no place keeps it: it tells that
+                    # report from the others.)
+                    for sub in self.glossary.segments(" ".join(seg.words), reorder=False,
+                                                      genre_only=True):
+                        if not sub.zh:
+                            run.append(sub.words[0])
+                            continue
+                        if run:
+                            out += self._termbase_groups(run, corpus, latin)[0]
+                            run = []
+                        out.append((list(sub.zh), len(sub.words), 0.0))
                     continue
             out.append((list(seg.zh), len(seg.words), 0.0))
         return self._in_context(out)

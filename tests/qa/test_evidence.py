@@ -72,3 +72,6 @@ def test_a_pair_word_is_said_by_its_two_parts() -> None:
     assert said_by_pair("城乡居民", "城镇和农村常住居民人均可支配收入预计分别达45578元、17679元")
     assert said_by_pair("城乡居民人均可支配收入", "城镇居民和农村居民人均可支配收入分别增长5.1%、6.3%")
     assert not said_by_pair("城乡居民", "城镇新增就业1.2万人,农村公路建设")
+    # a pair word says each of its parts, a short qualifier in front unsaid (fangxian-2023-plan)
+    assert said_by_pair("本外币存款余额", "金融存贷款余额288.42亿元、219.06亿元,同比增长10.5%、14.8%")
+    assert said_by_pair("存款余额", "金融机构存、贷款余额分别增长12.8%、13.4%、14.9%")  # its end said once

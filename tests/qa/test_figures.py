@@ -756,3 +756,22 @@ def test_an_ordinal_that_names_a_thing_is_no_rank(path: str, words: str) -> None
     text = (ROOT / path).read_text(encoding="utf-8")
     start = text.index(words)
     assert [f for f in extract_figures(words, start, "2021-actual") if f.kind == "rank"] == []
+
+
+@pytest.mark.parametrize(("path", "sentence", "figure", "label"), [
+    # how a figure was computed names nothing: it is the subject's before it
+    ("eval/heldout/reports2/hongdong-2019-bulletin.txt", "人均地区生产总值19763元,按2018年平均汇率计算为2865美元",
+     "2865美元", "人均地区生产总值"),
+    ("eval/heldout/reports2/weishan-2021-bulletin.txt",
+     "全县地区生产总值(GDP)完成1017805万元,按2020年不变价格计算比上年(以下简称同比)增长9.4%",
+     "9.4%", "全县地区生产总值(GDP)"),
+    # a bare measure (产量) is that of the sentence's subject
+    ("corpus/reports/tongcheng-2023-plan.txt", "全年粮食种植面积45.43万亩,超计划0.65万亩,产量达到17.2万吨",
+     "17.2万吨", "粮食产量"),
+])
+def test_a_label_that_names_no_subject_takes_the_sentences(path: str, sentence: str, figure: str,
+                                                           label: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    start = text.index(sentence)
+    figs = {f.text: f for f in extract_figures(sentence, start, "2021-actual")}
+    assert figs[figure].label == label

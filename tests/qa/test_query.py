@@ -251,3 +251,12 @@ def test_a_question_in_dollars_asks_for_dollars(question: str, lang: str, units:
     from qa.query import unit_hints
 
     assert units <= unit_hints(question, lang) and ("元" in units) == ("元" in unit_hints(question, lang))
+
+
+def test_rose_or_fell_and_by_how_much_are_question_words() -> None:
+    """"是涨了还是跌了?幅度多大?": the change is asked; 幅度 is no word a report must write."""
+    from qa.query import INTENT_TERMS
+
+    q = analyse("镇赉县2022年的地方级财政收入是涨了还是跌了?幅度多大?", Frame.of(2022, 2023))
+    assert "%" in q.units
+    assert {"幅度", "涨", "跌", "还是", "多大"} <= set(INTENT_TERMS)

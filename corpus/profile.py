@@ -192,9 +192,22 @@ def short_form(name: str) -> str:
         return name
     # 新疆生产建设兵团 is not 新疆 (新疆维吾尔自治区's short form): a short form that
     # another place owns is no short form; a level word a report says alone (兵团) is.
-    if lv is not None and name not in _gazetteer_names() and short in _gazetteer_shorts():
+    # (One of the same level is that place written without its nationality words:
+    # 兰坪县 for 兰坪白族普米族自治县.)
+    if lv is not None and name not in _gazetteer_names() and short in _gazetteer_shorts() \
+            and lv.level not in _gazetteer_short_levels().get(short, ()):
         return next((r for r in lv.self_refs if lv.suffix.endswith(r) and len(r) >= 2), name)
     return short
+
+
+@cache
+def _gazetteer_short_levels() -> dict[str, frozenset[str]]:
+    """Each short form of the gazetteer → the levels of the places that own it."""
+    out: dict[str, set[str]] = {}
+    for g in lang.gazetteer():
+        lv = lang.level_of(g.name)
+        out.setdefault(_strip(g.name), set()).add(lv.level if lv is not None else "")
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @cache
@@ -446,19 +459,25 @@ PRESENTER_LINES = 12  # the byline is among a report's first lines
 def _presenter(text: str) -> tuple[str, str, tuple[int, int] | None]:
     """(name, role, span of the byline) from a report's first lines: "县人民政府县长 唐 雨"
     → ("唐雨", "县人民政府县长"); a name follows a space or a title (patterns.tsv byline)."""
-    pat = lang.pattern("byline")
+    pat, meeting = lang.pattern("byline"), lang.pattern("meeting_line")
     pos, seen = 0, 0
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
         if stripped:
             seen += 1
-            # "区 长 庄 红": a title set with spaces reads as one ("区长庄红").
-            m = next((m for m in (pat.match(stripped), pat.match(_CJK_SPACES.sub("", stripped)))
-                      if m and m.group("role") and (m.group("gap") or m.group("title"))), None)
-            if m:
-                start = pos + line.index(stripped)
-                return (re.sub(r"\s+", "", m.group("name")), m.group("role"),
-                        (start, start + len(stripped)))
+            # The byline may end the meeting line ("——2022年6月28日在新密市第六届人民代表
+            # 大会第一次会议上 新密市发展和改革委员会主任 张艳艳").
+            after = meeting.search(line)
+            parts = [stripped] + ([line[after.end():].strip()] if after else [])
+            for part in (x for x in parts if x):
+                # "区 长 庄 红": a title set with spaces reads as one ("区长庄红").
+                m = next((m for m in (pat.match(part), pat.match(_CJK_SPACES.sub("", part)))
+                          if m and m.group("role") and (m.group("gap") or m.group("title"))),
+                         None)
+                if m:
+                    start = pos + line.index(part)
+                    return (re.sub(r"\s+", "", m.group("name")), m.group("role"),
+                            (start, start + len(part)))
             if seen >= PRESENTER_LINES:
                 break
         pos += len(line)

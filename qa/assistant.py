@@ -466,6 +466,16 @@ class Assistant(QuestionTerms, Selecting, Abstaining):
                      for s, e in spans if s is not None
                      for p in (self.bundle.passages[i] for i in self._doc_rows[d])
                      if p.start < e and s < p.end]
+            text = self.document_text(d)
+            # A line above the first passage (a dateline the parser kept out of the
+            # answer passages) is quoted from the document itself.
+            covered = {(s, e) for s, e in spans if s is not None and any(
+                p.start < e and s < p.end for p, _ in found)}
+            period = next((self.bundle.passages[i].period for i in self._doc_rows[d]), "")
+            found += [(Passage(id=f"{d}#line{s}", doc_id=d, section="", period=period, start=s,
+                               end=e, text=text[s:e], kind="heading"), (0, e - s))
+                      for s, e in spans if s is not None and (s, e) not in covered
+                      and text is not None and e <= len(text)]
             if not found:
                 continue
             hits = [Hit(p, 1.0, "byline") for p, _ in found]

@@ -228,7 +228,8 @@ def _zh(q: Query, sources: list[Source], figures: list[Figure]) -> str:
             bodies.append(f"{table}中，{row}" if table else row)
         else:
             bodies.append(f"“{_quote(passage, span, figs).rstrip('。；;')}”")
-    return f"根据报告（{when}），{'；'.join(bodies)}。{_which_zh(q, figures)}"
+    lead = f"根据报告（{when}）" if when and when != "报告" else "报告写道"  # a line of no period
+    return f"{lead}，{'；'.join(bodies)}。{_which_zh(q, figures)}"
 
 
 def _larger(q: Query, figures: list[Figure]) -> tuple[Figure, Figure] | None:

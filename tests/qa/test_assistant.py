@@ -499,3 +499,25 @@ def test_a_meeting_line_above_the_passages_is_quoted_from_the_document(
     assert not a.abstained and all(x in a.answer for x in said), a.answer
     for c in a.citations:
         assert delivered.document_text(c.doc_id)[c.start:c.end] == c.text
+
+
+def test_a_rank_before_a_figure_ends_no_subject_and_a_conversion_answers_only_in_its_unit(
+        embedder, tmp_path) -> None:  # noqa: ANN001
+    """"…居全省第1、长三角第2位,全年预计达1100亿元": the 1100亿元 is still 地区生产总值's
+    (chizhou-2023-gwr); the dollars a per-capita GDP is converted to answer a question in
+    dollars, not one in yuan (nantongtongzhou-2019-bulletin)."""
+    from corpus import load_corpus
+    from index.segment import Segmenter
+    from index.store import build_index, load_index
+    from qa.glossary import library_glossary
+
+    out = tmp_path / "index"
+    build_index(load_corpus([ROOT / "eval/heldout/reports7/chizhou-2023-gwr.txt",
+                             ROOT / "eval/heldout/reports7/nantongtongzhou-2019-bulletin.txt"]),
+                embedder, out)
+    a = Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+    assert "1100亿元" in {f.text for f in a.ask("池州市2022年全年地区生产总值预计是多少？").figures}
+    yuan = {f.text for f in a.ask("通州区2019年按常住人口和户籍人口算的人均GDP各是多少元？").figures}
+    assert {"12.14万元", "11.04万元"} <= yuan and not any("美元" in t for t in yuan), yuan
+    dollars = {f.text for f in a.ask("通州区2019年人均地区生产总值折合多少美元？").figures}
+    assert "1.76万美元" in dollars, dollars

@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 GOLD   := $(sort $(wildcard eval/gold/*.jsonl)) eval/dev.jsonl eval/heldout/reports-blind2.jsonl
-# Larger libraries: the default one plus 20, 35, 50, 65 and 80 reports of the held-out sets.
+# Larger libraries: the default one plus 20, 35, 50, 65 and 95 reports of the held-out sets.
 HELDOUT_INDEX := test-output/index-heldout
 
 .PHONY: serve test setup install browser eval eval-gate bench clean
@@ -61,9 +61,9 @@ eval-gate:
 	$(BIN)/reportqa eval --gold eval/heldout/reports5-blind.jsonl --index $(HELDOUT_INDEX)-91 \
 	  --out test-output/eval-reports5 $(shell cat eval/thresholds-reports5.txt 2>/dev/null)
 	$(BIN)/reportqa index corpus eval/heldout/reports2 eval/heldout/reports3 eval/heldout/reports4 eval/heldout/reports5 \
-	  eval/heldout/reports6 --out $(HELDOUT_INDEX)-106 --reuse $(HELDOUT_INDEX)-91 -q
-	$(BIN)/reportqa eval --gold eval/heldout/reports6-blind.jsonl --index $(HELDOUT_INDEX)-106 \
-	  --out test-output/eval-reports6 $(shell cat eval/thresholds-reports6.txt 2>/dev/null)
+	  eval/heldout/reports6 eval/heldout/reports7 --out $(HELDOUT_INDEX)-121 --reuse $(HELDOUT_INDEX)-91 -q
+	$(BIN)/reportqa eval --gold eval/heldout/reports6-blind.jsonl eval/heldout/reports7-blind.jsonl \
+	  --index $(HELDOUT_INDEX)-121 --out test-output/eval-reports6-7 $(shell cat eval/thresholds-reports6-7.txt 2>/dev/null)
 
 eval: setup
 	$(BIN)/reportqa eval --gold $(GOLD) --out out/eval

@@ -388,17 +388,21 @@ def test_a_question_in_two_clauses_wants_both_figures(bare_library, question: st
     assert figures <= {f.text for f in a.figures}, a.answer
 
 
-def test_a_list_of_subjects_gets_a_figure_each(embedder, tmp_path) -> None:  # noqa: ANN001
-    """Four subjects asked 分别: four figures, past the usual three."""
+def _library(embedder, out, paths: list) -> Assistant:  # noqa: ANN001
+    """An assistant over an index of `paths` (without any report's override), built in `out`."""
     from corpus import load_corpus
     from index.segment import Segmenter
     from index.store import build_index, load_index
     from qa.glossary import library_glossary
 
-    out = tmp_path / "index"
-    build_index(load_corpus([ROOT / "eval/heldout/reports3/songyuan-2024-bulletin.txt",
-                             ROOT / "corpus/reports/wuhu-2022-bulletin.txt"]), embedder, out)
-    a = Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+    build_index(load_corpus([ROOT / p for p in paths]), embedder, out)
+    return Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+
+
+def test_a_list_of_subjects_gets_a_figure_each(embedder, tmp_path) -> None:  # noqa: ANN001
+    """Four subjects asked 分别: four figures, past the usual three."""
+    a = _library(embedder, tmp_path / "index", ["eval/heldout/reports3/songyuan-2024-bulletin.txt",
+                                                "corpus/reports/wuhu-2022-bulletin.txt"])
     answer = a.ask("松原市2024年生活用品和服务、医疗保健、教育文化和娱乐、其他用品和服务价格分别上涨多少？")
     assert {"0.9%", "1.0%", "0.6%", "4.6%"} <= {f.text for f in answer.figures}, answer.answer
 
@@ -435,15 +439,8 @@ def test_a_gap_to_a_wider_place_is_answered_by_the_gap_the_report_states(
 ])
 def test_a_question_of_growth_is_not_answered_by_shares(embedder, tmp_path, question: str,  # noqa: ANN001
                                                         figures: set[str]) -> None:
-    from corpus import load_corpus
-    from index.segment import Segmenter
-    from index.store import build_index, load_index
-    from qa.glossary import library_glossary
-
-    out = tmp_path / "index"
-    build_index(load_corpus([ROOT / "eval/heldout/reports3/songyuan-2024-bulletin.txt",
-                             ROOT / "corpus/reports/zhongjiang-2023-bulletin.txt"]), embedder, out)
-    a = Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+    a = _library(embedder, tmp_path / "index", ["eval/heldout/reports3/songyuan-2024-bulletin.txt",
+                                                "corpus/reports/zhongjiang-2023-bulletin.txt"])
     answer = a.ask(question)
     assert figures <= {f.text for f in answer.figures}, answer.answer
     assert all(f.kind != "share" for f in answer.figures), answer.answer
@@ -474,16 +471,9 @@ def test_a_reports_own_phrase_is_no_proof_of_absence_in_another_place(
 def delivered(embedder, tmp_path_factory):  # noqa: ANN001, ANN201 - qa.Assistant
     """Four reports whose meeting line sits above their first passage, or carries the
     byline at its end."""
-    from corpus import load_corpus
-    from index.segment import Segmenter
-    from index.store import build_index, load_index
-    from qa.glossary import library_glossary
-
-    out = tmp_path_factory.mktemp("delivered") / "index"
-    build_index(load_corpus([ROOT / "eval/heldout/reports6" / f"{d}.txt" for d in (
-        "guangan-2023-plan", "changzhi-2022-gwr", "xinmi-2021-plan", "yiyanghn-2021-gwr")]),
-        embedder, out)
-    return Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+    return _library(embedder, tmp_path_factory.mktemp("delivered") / "index", [
+        f"eval/heldout/reports6/{d}.txt" for d in (
+            "guangan-2023-plan", "changzhi-2022-gwr", "xinmi-2021-plan", "yiyanghn-2021-gwr")])
 
 
 @pytest.mark.parametrize(("question", "said"), [
@@ -506,16 +496,8 @@ def test_a_rank_before_a_figure_ends_no_subject_and_a_conversion_answers_only_in
     """"…居全省第1、长三角第2位,全年预计达1100亿元": the 1100亿元 is still 地区生产总值's
     (chizhou-2023-gwr); the dollars a per-capita GDP is converted to answer a question in
     dollars, not one in yuan (nantongtongzhou-2019-bulletin)."""
-    from corpus import load_corpus
-    from index.segment import Segmenter
-    from index.store import build_index, load_index
-    from qa.glossary import library_glossary
-
-    out = tmp_path / "index"
-    build_index(load_corpus([ROOT / "eval/heldout/reports7/chizhou-2023-gwr.txt",
-                             ROOT / "eval/heldout/reports7/nantongtongzhou-2019-bulletin.txt"]),
-                embedder, out)
-    a = Assistant(load_index(out), embedder, Segmenter(), library_glossary(()))
+    a = _library(embedder, tmp_path / "index", ["eval/heldout/reports7/chizhou-2023-gwr.txt",
+                                                "eval/heldout/reports7/nantongtongzhou-2019-bulletin.txt"])
     assert "1100亿元" in {f.text for f in a.ask("池州市2022年全年地区生产总值预计是多少？").figures}
     yuan = {f.text for f in a.ask("通州区2019年按常住人口和户籍人口算的人均GDP各是多少元？").figures}
     assert {"12.14万元", "11.04万元"} <= yuan and not any("美元" in t for t in yuan), yuan

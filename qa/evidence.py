@@ -174,15 +174,15 @@ def said_by_pair(term: str, sentence: str) -> bool:
     """Whether the sentence names `term` in a word that names two things (农村居民 in
     城乡居民): the pair word, and the rest of the term after it (城镇新增就业 is not
     said by 城乡新型文化空间)."""
-    sentence = lang.expand_ellipsis(sentence)  # "存、贷款余额" says 存贷款余额
+    sentence = lang.expand_pairs(sentence)  # "存、贷款余额" says 存贷款余额
     for word, parts in lang.split_words().items():
         k = sentence.find(word)
         if k < 0:
             # …and the pair word of the term said by its two parts (城乡居民 in
             # "城镇和农村常住居民"): both parts, then the rest of the term after them
             at = term.find(word)
-            ends = [sentence.find(p) for p in parts]
-            if at >= 0 and min(ends) >= 0:
+            ends = [sentence.find(p) for p in parts] if at >= 0 else [-1]
+            if min(ends) >= 0:
                 rest = term[at + len(word):]
                 last = max(e + len(p) for e, p in zip(ends, parts, strict=True))
                 if term[:at] in sentence and (len(rest) < 2 or rest in sentence[last:]):

@@ -205,14 +205,23 @@ def expand_ellipsis(text: str) -> str:
     ordinal_ellipsis): "第一、二、三产业增加值" → "第一产业、第二产业、第三产业增加值", so that
     each is a word of its own; and a pair's parts that share their end ("存、贷款余额")
     as the pair word (存贷款余额). For tokens and labels; offsets into `text` change."""
-    for short, word in _pair_ellipses():  # "存、贷款余额" → "存贷款余额" (split_words.tsv)
-        if short in text:
-            text = text.replace(short, word)
+    text = expand_pairs(text)
     found = pattern("ordinal_ellipsis")
     if not found.search(text):
         return text
     return found.sub(lambda m: "、".join(f"第{n}{m['head']}" for n in _ORDINALS.findall(m["nums"])),
                      text)
+
+
+def expand_pairs(text: str) -> str:
+    """`text` with a pair's parts that share their end written as the pair word
+    ("存、贷款余额" → "存贷款余额"; split_words.tsv)."""
+    if "、" not in text:
+        return text
+    for short, word in _pair_ellipses():
+        if short in text:
+            text = text.replace(short, word)
+    return text
 
 
 @cache

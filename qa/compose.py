@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from corpus.profile import Profile, pinyin_name
-from qa.figures import VS_BENCHMARK, VS_TARGET
+from qa.figures import ASIDE, VS_BENCHMARK, VS_TARGET, ordinal_en
 from qa.query import Query
 from reportqa import lang, periods
 from reportqa.types import Answer, Citation, Figure, Passage
@@ -129,22 +129,8 @@ def session_en(meeting: str, place_en: str = "") -> str:
         return ""
     body = "People's Congress" + (" Standing Committee" if "常务委员会" in meeting else "")
     where = f"{place_en} " if place_en else ""
-    return (f"the {_ordinal(_cn_int(m.group(2)))} session of the "
-            f"{_ordinal(_cn_int(m.group(1)))} {where}{body}")
-
-
-def _cn_int(s: str) -> int:
-    """Chinese numerals up to 99: 九 → 9, 十三 → 13, 二十 → 20."""
-    digits = "一二三四五六七八九"
-    if "十" not in s:
-        return digits.index(s) + 1 if len(s) == 1 else 0
-    tens, _, ones = s.partition("十")
-    return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return (f"the {ordinal_en(lang.cn_int(m.group(2)))} session of the "
+            f"{ordinal_en(lang.cn_int(m.group(1)))} {where}{body}")
 
 
 def clause(text: str, start: int, end: int, figures: list[Figure], base: int) -> tuple[int, int]:
@@ -219,7 +205,7 @@ def _quote(passage: Passage, span: tuple[int, int], figures: list[Figure]) -> st
 
 def _zh(q: Query, sources: list[Source], figures: list[Figure]) -> str:
     labels = list(dict.fromkeys(f.period for f in figures)) or [sources[0][0].period]
-    when = "、".join(dict.fromkeys(period_zh(x) for x in labels))
+    when = "、".join(dict.fromkeys(period_zh(x) for x in labels if x))
     bodies = []
     for passage, span, figs in sources:
         if passage.kind == "table_row" and passage.cells:
@@ -228,7 +214,7 @@ def _zh(q: Query, sources: list[Source], figures: list[Figure]) -> str:
             bodies.append(f"{table}中，{row}" if table else row)
         else:
             bodies.append(f"“{_quote(passage, span, figs).rstrip('。；;')}”")
-    lead = f"根据报告（{when}）" if when and when != "报告" else "报告写道"  # a line of no period
+    lead = f"根据报告（{when}）" if when else "报告写道"  # a line of no period
     return f"{lead}，{'；'.join(bodies)}。{_which_zh(q, figures)}"
 
 
@@ -254,9 +240,6 @@ def table_title(p: Passage) -> str:
     return next((part.strip() for part in p.section.split(" / ") if part.strip().startswith("表")), "")
 
 
-_ASIDE_RE = re.compile(r"[(（][^()（）]*[)）]")
-
-
 def _gap_label(f: Figure) -> str:
     """"Above its target" for 高于计划目标0.7个百分点 (a gap to the target the report states);
     "Above the prefecture's by" for 增速比全州高0.2个百分点 (a gap to a wider place's)."""
@@ -265,12 +248,12 @@ def _gap_label(f: Figure) -> str:
         level = next((lv.en.split()[-1].lower() for lv in lang.levels()
                       if f"全{lv.suffix}" in bench.group(0)), "")
         wider = f"the {level}'s" if level and level != "national" else "the wider area's"
-        if "全国" in bench.group(0):
+        if lang.pattern("national_ref").search(bench.group(0)):
             wider = "the national"
-        after = _ASIDE_RE.sub("", f.label[bench.end():])[:2]  # "比全国(8.1%)低": 低
-        if re.search(r"低|慢|落后", bench.group(0) + after):
+        after = ASIDE.sub("", f.label[bench.end():])[:2]  # "比全国(8.1%)低": 低
+        if lang.pattern("below_benchmark").search(bench.group(0) + after):
             return f"Below {wider} rate by"
-        if re.search(r"高|快|超|领先", bench.group(0) + after):
+        if lang.pattern("above_benchmark").search(bench.group(0) + after):
             return f"Above {wider} rate by"
         return ""
     if not VS_TARGET.search(f.label):

@@ -76,7 +76,7 @@ _NOTE_LABEL = lang.pattern("computation_note")
 _YEAR_WORD = re.compile(r"[ \u3000]*年")
 _BEFORE_BLOCKERS = ("第", "表", "专栏", "图", "附件", "+", "＋")
 # A rank ("居全省第6位", "位列百强县第9位"): 第, a number, a counter of places.
-_RANK_UNITS = frozenset(lang.pattern("rank_units").pattern.split("|"))
+_RANK_UNIT = lang.pattern("rank_units")
 _LATIN = re.compile(r"[A-Za-z+＋]")
 _CJK = re.compile(r"[\u4e00-\u9fff“《]")
 
@@ -197,7 +197,6 @@ def _ratios(text: str, blocked: list[tuple[int, int]]) -> list[_Found]:
 
 
 _RANK_WORD = lang.pattern("rank_word")
-_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
 def _word_ranks(text: str, blocked: list[tuple[int, int]]) -> list[_Found]:
@@ -208,20 +207,10 @@ def _word_ranks(text: str, blocked: list[tuple[int, int]]) -> list[_Found]:
         if any(a < s < b for a, b in blocked):
             continue
         word = m["rank"]
-        out.append(_Found(start=s, end=e, text=word, value=Decimal(_numeral(word[1:]) or 1)
+        out.append(_Found(start=s, end=e, text=word, value=Decimal(lang.cn_int(word[1:]) or 1)
                           if word.startswith("第") else Decimal(1),
                           unit="", qualifier="第", lead="", rank=True))
     return out
-
-
-def _numeral(word: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (0 for what is not one)."""
-    if not word or any(c not in _NUMERALS for c in word):
-        return 0
-    if "十" not in word:
-        return _NUMERALS[word[-1]] if len(word) == 1 else 0
-    tens, _, ones = word.partition("十")
-    return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(ones, 0) if ones else 0)
 
 
 def _find(text: str) -> list[_Found]:
@@ -243,7 +232,7 @@ def _from_match(text: str, m: re.Match[str], blocked: list[tuple[int, int]]) -> 
         return None
     before, after = text[max(0, s - 2) : s], text[e : e + 1]
     unit, mag = m["unit"] or "", m["mag"] or ""
-    if before.endswith("第") and unit in _RANK_UNITS and not (mag or m["num2"] or m["pct"]) \
+    if before.endswith("第") and _RANK_UNIT.fullmatch(unit) and not (mag or m["num2"] or m["pct"]) \
             and not _LATIN.match(after):
         return _Found(start=s - 1, end=e, text=text[s - 1:e], value=parse_number(m["num"]),
                       unit=unit, qualifier="第", lead="", rank=True)
@@ -309,7 +298,7 @@ def _label_all(text: str, found: list[_Found], context_label: str) -> None:
 def _label_target_asides(text: str, found: list[_Found]) -> None:
     """"社会消费品零售总额增长2.7%,…(预期目标为10.5%以上)": a target in brackets that
     names nothing but the target is the target of its sentence's subject."""
-    asides = list(_ASIDE.finditer(text))
+    asides = list(ASIDE.finditer(text))
     for f in found:
         aside = next((m for m in asides if m.start() < f.start < m.end()), None)
         if aside is None:
@@ -517,10 +506,8 @@ VS_TARGET = lang.pattern("vs_target")
 # A result measured against a wider place's ("增速比全州高0.2个百分点").
 VS_BENCHMARK = lang.pattern("vs_benchmark")
 _YEAR_IN = re.compile(r"(?<!\d)(20\d\d)年")
-# How the first clause of a sentence that leads a list of targets ends ("主要预期目标是,",
-# "今年的主要目标,").
-_LEAD_END = re.compile(r"(?:是|为|如下|包括|目标|任务|预期|计划)\s*$")
-_ASIDE = re.compile(r"[(（][^()（）]{1,60}[)）]")
+_LEAD_END = lang.pattern("target_lead_end")
+ASIDE = re.compile(r"[(（][^()（）]{1,60}[)）]")  # an aside in brackets
 
 
 def _period_for(text: str, f: _Found, period: str) -> str:
@@ -537,7 +524,7 @@ def _period_for(text: str, f: _Found, period: str) -> str:
     if own is not None and any(a <= f.start < b for a, b in vs):
         return periods.label(own.start, "target")  # "符合3%左右的预期目标": the target itself
     # "增长14.2%…(预期目标为10%以上)": an aside in brackets speaks of its own figures.
-    asides = [m.span() for m in _ASIDE.finditer(text, lo, hi)]
+    asides = [m.span() for m in ASIDE.finditer(text, lo, hi)]
     inside = next(((a, b) for a, b in asides if a <= f.start < b), None)
     if inside is not None:
         lo, hi = inside
@@ -558,7 +545,7 @@ def _period_for(text: str, f: _Found, period: str) -> str:
             _LEAD_END.search(text, lo, first_hi)))
         sentence = text[own_lo:own_hi] if own_lo <= first_hi or not leads else \
             text[lo:first_hi] + "，" + text[own_lo:own_hi]
-        sentence = _ASIDE.sub("", sentence)
+        sentence = ASIDE.sub("", sentence)
     sentence = VS_TARGET.sub("", _SPANS_RE.sub("", sentence))
     words = {m.group(0) for m in _TARGET_WORDS.finditer(sentence)}
     if not words:

@@ -349,27 +349,28 @@ def _target_of_result_year(q: str, frame: Frame) -> bool:
 
 def asks_gap(q: str, lang: str) -> bool:
     """Whether a question asks how far a result was from its target."""
+    return _asks_how_far(q, lang, "asks_vs_target")
+
+
+def _asks_how_far(q: str, lang: str, name: str) -> bool:
+    """Whether a question says pattern `name` (its `_en` twin in English, with a question
+    of how far: "by how many points…")."""
     if lang == "zh":
-        return bool(lang_data.pattern("asks_vs_target").search(q))
-    return bool(lang_data.pattern("asks_vs_target_en").search(q)) and bool(
-        re.search(r"\b(how (?:many|much|far)|by how|what (?:margin|gap))\b", q, re.I))
+        return bool(lang_data.pattern(name).search(q))
+    return bool(lang_data.pattern(f"{name}_en").search(q)) and bool(_HOW_FAR_EN.search(q))
+
+
+_HOW_FAR_EN = re.compile(r"\b(how (?:many|much|far)|by how|what (?:margin|gap))\b", re.I)
 
 
 def asks_benchmark(q: str, lang: str) -> bool:
     """Whether a question asks how far a result was from a wider place's (比全省高多少)."""
-    if lang == "zh":
-        return bool(lang_data.pattern("asks_vs_benchmark").search(q))
-    return bool(lang_data.pattern("asks_vs_benchmark_en").search(q)) and bool(
-        re.search(r"\b(how (?:many|much|far)|by how|what (?:margin|gap))\b", q, re.I))
-
-
-_GROWTH_ZH = re.compile(r"增长|增速|增幅|增长率|增长得?[快慢]|[快慢]于")
-_GROWTH_EN = re.compile(r"\b(grow|grew|grown|growth|faster|slower|rose|risen|increased?)\b", re.I)
+    return _asks_how_far(q, lang, "asks_vs_benchmark")
 
 
 def asks_growth(q: str, lang: str) -> bool:
-    """Whether a question asks how fast something grew, and not what share it is."""
-    return bool((_GROWTH_ZH if lang == "zh" else _GROWTH_EN).search(q))
+    """Whether a question asks how fast something grew (patterns.tsv asks_growth)."""
+    return bool(lang_data.pattern("asks_growth" if lang == "zh" else "asks_growth_en").search(q))
 
 
 def asks_stock(q: str) -> bool:

@@ -38,7 +38,7 @@ ADDED = lang_data.pattern("added")
 _STATEMENT_NOISE = re.compile(r"[\s|｜:：，,。.；;、]")
 
 
-_CONVERTED = re.compile(r"汇率|折合|折算")
+_CONVERTED = lang_data.pattern("conversion")
 
 
 def listed_subjects(question: str) -> int:

@@ -236,6 +236,19 @@ def _pair_ellipses() -> tuple[tuple[str, str], ...]:
 
 
 _ORDINALS = re.compile("[一二三四五六七八九]")
+_DIGITS = "一二三四五六七八九"
+
+
+def cn_int(word: str) -> int:
+    """Chinese numerals up to 99: 九 → 9, 十三 → 13, 二十 → 20; 0 for what is none."""
+    if not word or any(c not in _DIGITS + "十" for c in word):
+        return 0
+    if "十" not in word:
+        return _DIGITS.index(word) + 1 if len(word) == 1 else 0
+    tens, _, ones = word.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return 0
+    return (_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_DIGITS.index(ones) + 1 if ones else 0)
 
 
 def caption_spans(text: str) -> list[tuple[int, int]]:
